@@ -1,0 +1,44 @@
+import { exampleTfvars, moduleReadme } from "../kit/docs.ts";
+import { renderStackHcl } from "../kit/hcl/tree.ts";
+import type { VariableSpec } from "../kit/variables.ts";
+import { environmentTunables, tunableDefaults } from "../envs/root-stack.ts";
+import type { Assembly } from "../main.ts";
+
+/** The generated files of the repository, keyed by path relative to the repository root. */
+export interface RenderedTree {
+  /** Everything under terraform/ (the tree is owned by synth: other generated files there are stale). */
+  readonly terraform: Map<string, string>;
+  /** Generated files elsewhere (module READMEs beside their sources). */
+  readonly others: Map<string, string>;
+}
+
+/** Renders every stack of the assembly as HCL, plus module READMEs and example tfvars. */
+export function renderTree(assembly: Assembly): RenderedTree {
+  const terraform = new Map<string, string>();
+  const others = new Map<string, string>();
+  const add = (dir: string, files: Map<string, string>) => {
+    for (const [file, content] of files) terraform.set(`${dir}/${file}`, content);
+  };
+
+  for (const { definition, stack } of assembly.modules) {
+    const dir = `modules/${definition.name}`;
+    add(dir, renderStackHcl(stack));
+    const readme = moduleReadme(definition);
+    terraform.set(`${dir}/README.md`, readme);
+    others.set(`modules/${definition.name}/README.md`, readme);
+  }
+  add("bootstrap", renderStackHcl(assembly.bootstrap));
+  for (const { config, stack } of assembly.environments) {
+    const dir = `envs/${config.environment}`;
+    add(dir, renderStackHcl(stack, "../../modules/"));
+    terraform.set(
+      `${dir}/example.tfvars`,
+      exampleTfvars(
+        `Tunables of ${config.environment}: copy, edit and pass with terraform apply -var-file=...`,
+        environmentTunables as Record<string, VariableSpec<unknown>>,
+        tunableDefaults(config) as unknown as Record<string, unknown>,
+      ),
+    );
+  }
+  return { terraform, others };
+}
