@@ -4,22 +4,48 @@
  * that the chart's ConfigMap and Secret set exactly these names).
  */
 export const API_ENV_VARS = {
-  PORT: { secret: false, description: "TCP port the HTTP server listens on (default 4000, as the original)." },
-  LOG_LEVEL: { secret: false, description: "pino log level: fatal, error, warn, info, debug or trace (default info)." },
-  DATABASE_URL: { secret: true, description: "mysql://user:password@host:port/name; overrides the DB_* variables when set." },
+  PORT: {
+    secret: false,
+    description: "TCP port the HTTP server listens on (default 4000, as the original).",
+  },
+  LOG_LEVEL: {
+    secret: false,
+    description: "pino log level: fatal, error, warn, info, debug, trace or silent (default info).",
+  },
+  DATABASE_URL: {
+    secret: true,
+    description: "mysql://user:password@host:port/name; overrides the DB_* variables when set.",
+  },
   DB_HOST: { secret: false, description: "MySQL host name." },
   DB_PORT: { secret: false, description: "MySQL port (default 3306)." },
   DB_USER: { secret: false, description: "MySQL user." },
   DB_PASSWORD: { secret: true, description: "MySQL password." },
   DB_NAME: { secret: false, description: "MySQL database name (default webappdb)." },
-  DB_TLS: { secret: false, description: "true to connect to MySQL over TLS with certificate verification (RDS)." },
-  DB_POOL_SIZE: { secret: false, description: "Maximum connections in the mysql2 pool (default 10)." },
+  DB_TLS: {
+    secret: false,
+    description:
+      "true to connect to MySQL over TLS, verifying the server certificate against the Amazon RDS CA bundle (default false).",
+  },
+  DB_POOL_SIZE: {
+    secret: false,
+    description: "Maximum connections in the mysql2 pool (default 10).",
+  },
   REDIS_HOST: { secret: false, description: "Redis host name." },
   REDIS_PORT: { secret: false, description: "Redis port (default 6379)." },
   REDIS_PASSWORD: { secret: true, description: "Redis AUTH token; empty for none." },
-  REDIS_TLS: { secret: false, description: "true to connect to Redis over TLS (ElastiCache in-transit encryption)." },
-  CACHE_TTL_SECONDS: { secret: false, description: "TTL of cached reads in seconds (dev 60, staging 180, production 300; default 300)." },
-  CORS_ORIGIN: { secret: false, description: "Allowed CORS origin(s), comma-separated, or * (default *)." },
+  REDIS_TLS: {
+    secret: false,
+    description: "true to connect to Redis over TLS (ElastiCache in-transit encryption).",
+  },
+  CACHE_TTL_SECONDS: {
+    secret: false,
+    description:
+      "TTL of cached reads in seconds (dev 60, staging 180, production 300; default 300).",
+  },
+  CORS_ORIGIN: {
+    secret: false,
+    description: "Allowed CORS origin(s), comma-separated, or * (default *).",
+  },
 } as const;
 
 /** Name of an environment variable the API reads. */

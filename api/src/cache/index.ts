@@ -1,0 +1,272 @@
+/**
+ * Redis cache-aside for the transaction reads, with generation counters in the keys.
+ *
+ * Keys (prefix `expense:v1:` by default):
+ * - `gen:list`  generation of the list; every write (insert, delete one, delete all) bumps it.
+ * - `gen:rows`  generation of single rows; every delete bumps it (rows are never updated, and
+ *               ids are never reused, so an insert cannot make a cached row stale).
+ * - `list:<gen:list>` and `row:<gen:rows>:<id>` hold the JSON response bodies, with the TTL.
+ *
+ * Why generations instead of deleting keys: with DEL, a reader that missed before a write and
+ * finishes its slow MySQL query after the write's DEL puts the old data back, and every later read
+ * is stale until the TTL ends. Here a write commits in MySQL first and then bumps the counter,
+ * so any read that starts after the write's response reads the new generation, misses, and
+ * queries MySQL after the commit; a slow reader can only fill a key of an old generation that
+ * nobody reads again. Concurrent misses share one query per key (single-flight); the key holds
+ * the generation, so a read that starts after a write never joins a query from before it.
+ *
+ * Redis trouble never fails a request: reads fall back to MySQL, errors are counted and logged
+ * at most once per interval. If an invalidation cannot reach Redis, entries cached before the
+ * write could be stale once Redis is reachable again, so the cache stops answering from Redis
+ * until it has bumped both generations (which retires every existing entry).
+ */
+import type { Redis } from "ioredis";
+import { describeError, RateLimitedLog, type Logger } from "../logger.js";
+import type { Metrics } from "../metrics.js";
+import { SingleFlight } from "./single-flight.js";
+
+/** What a cached read is for; the `operation` label of the cache counters. */
+export type CacheOperation = "list" | "get_by_id" | "invalidate";
+
+/** Result of a cached read: the body (null when the loader found nothing) and where it came from. */
+export interface CachedRead {
+  body: string | null;
+  cache: "hit" | "miss";
+}
+
+/** Options of {@link TransactionCache}. */
+export interface TransactionCacheOptions {
+  redis: Redis;
+  /** Entry lifetime in seconds (CACHE_TTL_SECONDS). */
+  ttlSeconds: number;
+  metrics: Metrics;
+  logger: Logger;
+  /** Prefix of every key; tests use their own so they can share one Redis. @default "expense:v1:" */
+  keyPrefix?: string;
+  /** How long to stop using Redis after a command timed out. @default 1000 */
+  breakerMs?: number;
+}
+
+// Reads the generation (creating it if absent) and the entry of that generation in one round
+// trip. A missing generation starts from the server clock in microseconds rather than 0, so a
+// counter lost to eviction or a flush never comes back with a value whose old entries still live.
+// Returns false (nil) in place of a missing entry: a Lua nil would cut the reply array short.
+const READ_SCRIPT = `
+local gen = redis.call('GET', KEYS[1])
+if not gen then
+  local t = redis.call('TIME')
+  gen = t[1] .. string.format('%06d', t[2])
+  redis.call('SET', KEYS[1], gen)
+end
+return {gen, redis.call('GET', ARGV[1] .. gen .. ARGV[2])}
+`;
+
+// Bumps each generation given as a key (INCR, or the clock value when absent, as above).
+const BUMP_SCRIPT = `
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    redis.call('INCR', key)
+  else
+    local t = redis.call('TIME')
+    redis.call('SET', key, t[1] .. string.format('%06d', t[2]))
+  end
+end
+return #KEYS
+`;
+
+interface ScriptedRedis {
+  expenseCacheRead(
+    genKey: string,
+    prefix: string,
+    suffix: string,
+  ): Promise<[string, string | null]>;
+  expenseCacheBump(keyCount: number, ...keys: string[]): Promise<number>;
+}
+
+/** Cache-aside for `GET /transaction` and `GET /transaction/:id`; see the module comment. */
+export class TransactionCache {
+  readonly #redis: Redis & ScriptedRedis;
+  readonly #ttl: number;
+  readonly #metrics: Metrics;
+  readonly #log: RateLimitedLog;
+  readonly #flights = new SingleFlight<string | null>();
+  readonly #listGen: string;
+  readonly #rowsGen: string;
+  readonly #listPrefix: string;
+  readonly #rowPrefix: string;
+  readonly #breakerMs: number;
+  #breakerUntil = 0;
+  #trusted = true;
+  #resyncing = false;
+
+  constructor({
+    redis,
+    ttlSeconds,
+    metrics,
+    logger,
+    keyPrefix = "expense:v1:",
+    breakerMs = 1_000,
+  }: TransactionCacheOptions) {
+    redis.defineCommand("expenseCacheRead", { numberOfKeys: 1, lua: READ_SCRIPT });
+    redis.defineCommand("expenseCacheBump", { lua: BUMP_SCRIPT });
+    this.#redis = redis as Redis & ScriptedRedis;
+    this.#ttl = ttlSeconds;
+    this.#metrics = metrics;
+    this.#log = new RateLimitedLog(logger);
+    this.#breakerMs = breakerMs;
+    this.#listGen = `${keyPrefix}gen:list`;
+    this.#rowsGen = `${keyPrefix}gen:rows`;
+    this.#listPrefix = `${keyPrefix}list:`;
+    this.#rowPrefix = `${keyPrefix}row:`;
+    // ioredis reports connection errors as events; without a listener they would be printed raw.
+    redis.on("error", (error: unknown) =>
+      this.#log.warn("connection", { err: describeError(error) }, "redis connection error"),
+    );
+  }
+
+  /** The list body (`{"result":[...]}`), from Redis or from `load`. */
+  readList(load: () => Promise<string>): Promise<CachedRead> {
+    return this.#read("list", this.#listGen, this.#listPrefix, "", load);
+  }
+
+  /** One row's body, from Redis or from `load`; `load` returns null for an unknown id (not cached). */
+  readById(id: number, load: () => Promise<string | null>): Promise<CachedRead> {
+    return this.#read("get_by_id", this.#rowsGen, this.#rowPrefix, `:${id}`, load);
+  }
+
+  /** Retires cached lists; call after an insert has committed, before answering. */
+  afterInsert(): Promise<void> {
+    return this.#bump([this.#listGen]);
+  }
+
+  /** Retires cached lists and rows; call after a delete (one or all) has committed. */
+  afterDelete(): Promise<void> {
+    return this.#bump([this.#listGen, this.#rowsGen]);
+  }
+
+  /** True while Redis is connected and in use for reads. */
+  isUp(): boolean {
+    return this.#redis.status === "ready" && Date.now() >= this.#breakerUntil;
+  }
+
+  /** Round-trips a PING (for the readiness probe); false on any error. */
+  async ping(): Promise<boolean> {
+    if (this.#redis.status !== "ready") return false;
+    try {
+      return (await this.#redis.ping()) === "PONG";
+    } catch {
+      return false;
+    }
+  }
+
+  /** Closes the connection, letting commands already sent finish. */
+  async close(): Promise<void> {
+    try {
+      await this.#redis.quit();
+    } catch {
+      this.#redis.disconnect();
+    }
+  }
+
+  async #read(
+    operation: "list" | "get_by_id",
+    genKey: string,
+    prefix: string,
+    suffix: string,
+    load: () => Promise<string | null>,
+  ): Promise<CachedRead> {
+    if (!this.#usable()) {
+      // Known down: straight to MySQL, no Redis round trip. No single-flight either: without the
+      // generation there is no way to tell a query started before a write from one started after.
+      this.#metrics.cacheErrors.inc({ operation });
+      this.#metrics.cacheMisses.inc({ operation });
+      return { body: await load(), cache: "miss" };
+    }
+    let gen: string;
+    try {
+      const [current, cached] = await this.#redis.expenseCacheRead(genKey, prefix, suffix);
+      if (cached !== null) {
+        this.#metrics.cacheHits.inc({ operation });
+        return { body: cached, cache: "hit" };
+      }
+      gen = current;
+    } catch (error) {
+      this.#failed(operation, error);
+      this.#metrics.cacheMisses.inc({ operation });
+      return { body: await load(), cache: "miss" };
+    }
+    this.#metrics.cacheMisses.inc({ operation });
+    const key = prefix + gen + suffix;
+    const body = await this.#flights.run(key, async () => {
+      const loaded = await load();
+      if (loaded !== null) await this.#store(operation, key, loaded);
+      return loaded;
+    });
+    return { body, cache: "miss" };
+  }
+
+  async #store(operation: "list" | "get_by_id", key: string, body: string): Promise<void> {
+    try {
+      await this.#redis.set(key, body, "EX", this.#ttl);
+    } catch (error) {
+      this.#failed(operation, error);
+    }
+  }
+
+  async #bump(keys: string[]): Promise<void> {
+    if (this.#redis.status !== "ready") {
+      this.#distrust("invalidate", new Error(`redis is ${this.#redis.status}`));
+      return;
+    }
+    try {
+      await this.#redis.expenseCacheBump(keys.length, ...keys);
+    } catch (error) {
+      this.#distrust("invalidate", error);
+    }
+  }
+
+  #distrust(operation: CacheOperation, error: unknown): void {
+    this.#trusted = false;
+    this.#failed(operation, error);
+  }
+
+  #usable(): boolean {
+    if (this.#redis.status !== "ready" || Date.now() < this.#breakerUntil) return false;
+    if (this.#trusted) return true;
+    this.#resync();
+    return false;
+  }
+
+  /** Bumps both generations after a missed invalidation; trusts Redis again once that worked. */
+  #resync(): void {
+    if (this.#resyncing) return;
+    this.#resyncing = true;
+    this.#redis
+      .expenseCacheBump(2, this.#listGen, this.#rowsGen)
+      .then(
+        () => {
+          this.#trusted = true;
+        },
+        (error: unknown) => this.#failed("invalidate", error),
+      )
+      .finally(() => {
+        this.#resyncing = false;
+      });
+  }
+
+  #failed(operation: CacheOperation, error: unknown): void {
+    this.#metrics.cacheErrors.inc({ operation });
+    const timedOut = error instanceof Error && error.message === "Command timed out";
+    if (timedOut) {
+      // A connection that lets commands time out is probably dead without knowing it (a dropped
+      // route, a failed-over node): stop using it for a moment and reconnect in the background.
+      this.#breakerUntil = Date.now() + this.#breakerMs;
+      if (this.#redis.status === "ready") this.#redis.disconnect(true);
+    }
+    this.#log.warn(
+      `${operation}:${timedOut ? "timeout" : "error"}`,
+      { operation, err: describeError(error) },
+      "redis unavailable, serving from MySQL",
+    );
+  }
+}

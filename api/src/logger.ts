@@ -1,0 +1,87 @@
+/**
+ * pino JSON logs: one object per line with `timestamp`, `level` (as a word), `message`, and the
+ * request's correlation id where there is one. Request bodies are never logged, and the redact
+ * list below catches credentials that might reach a log call by accident.
+ */
+import { pino, type DestinationStream, type Logger } from "pino";
+import type { LogLevel } from "./config.js";
+
+export type { Logger } from "pino";
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** @default "info" */
+  level?: LogLevel;
+  /** Where lines go. @default stdout */
+  destination?: DestinationStream;
+}
+
+/** Builds the process logger. */
+export function createLogger({ level = "info", destination }: LoggerOptions = {}): Logger {
+  const options = {
+    level,
+    messageKey: "message",
+    // ISO time under the name log pipelines (Loki, CloudWatch Insights) look for first.
+    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label }) },
+    redact: {
+      paths: [
+        "password",
+        "*.password",
+        "config.db.password",
+        "config.redis.password",
+        "headers.authorization",
+        "headers.cookie",
+      ],
+      censor: "[redacted]",
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/**
+ * The parts of an error that are safe to log. mysql2 errors carry the SQL with values inlined
+ * (`err.sql`) and drizzle's wrapper repeats the bound parameters in its message, so neither is
+ * logged whole: only name, code and the driver's own message.
+ */
+export function describeError(error: unknown): { name: string; code?: string; message: string } {
+  const cause =
+    error instanceof Error && error.cause instanceof Error && error.name !== "ApiError"
+      ? error.cause
+      : error;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return {
+      name: cause.name,
+      ...(typeof code === "string" ? { code } : {}),
+      message: cause.message.slice(0, 300),
+    };
+  }
+  return { name: "unknown", message: String(cause).slice(0, 300) };
+}
+
+/**
+ * Logs at most one line per `key` per `intervalMs`, then says how many were suppressed, so an
+ * outage of Redis under load writes a few lines instead of thousands per second.
+ */
+export class RateLimitedLog {
+  readonly #last = new Map<string, { at: number; suppressed: number }>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly intervalMs = 10_000,
+  ) {}
+
+  /** Logs `message` with `fields` at warn unless `key` was logged less than the interval ago. */
+  warn(key: string, fields: Record<string, unknown>, message: string): void {
+    const now = Date.now();
+    const entry = this.#last.get(key);
+    if (entry && now - entry.at < this.intervalMs) {
+      entry.suppressed += 1;
+      return;
+    }
+    const suppressed = entry?.suppressed ?? 0;
+    this.#last.set(key, { at: now, suppressed: 0 });
+    this.logger.warn(suppressed > 0 ? { ...fields, suppressed } : fields, message);
+  }
+}

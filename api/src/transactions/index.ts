@@ -1,0 +1,101 @@
+/**
+ * `/transaction` routes: the original's (list, add, delete all, and the legacy `/transaction/id`
+ * whose id travels in the body) plus RESTful `GET/DELETE /transaction/:id`. Reads go through the
+ * Redis cache; every write commits in MySQL, then invalidates, then answers, so a client that
+ * reads after a write's response sees the write.
+ */
+import { Hono, type Context } from "hono";
+import type { TransactionCache } from "../cache/index.js";
+import { readFields } from "../http/body.js";
+import type { AppEnv } from "../http/env.js";
+import { ApiError, methodNotAllowed } from "../http/errors.js";
+import type { Metrics } from "../metrics.js";
+import type { TransactionRepository } from "./repository.js";
+import { parseId, parseNewTransaction } from "./validation.js";
+
+/** What the transaction routes need. */
+export interface TransactionRoutesDeps {
+  repository: TransactionRepository;
+  cache: TransactionCache;
+  metrics: Metrics;
+}
+
+const JSON_HEADERS = { "Content-Type": "application/json" } as const;
+
+const notFound = (id: number): ApiError =>
+  new ApiError(404, "not_found", `transaction with id ${id} not found`, "id");
+
+/** The id of the legacy routes: body `{"id": 1}` (JSON or form), or `?id=1` for clients that cannot send a GET body. */
+async function legacyId(c: Context<AppEnv>): Promise<number> {
+  const fields = await readFields(c);
+  return parseId(fields.id ?? c.req.query("id"));
+}
+
+/** Builds the router mounted at `/transaction`. */
+export function transactionRoutes({
+  repository,
+  cache,
+  metrics,
+}: TransactionRoutesDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: false });
+
+  const getOne = async (c: Context<AppEnv>, id: number): Promise<Response> => {
+    const read = await cache.readById(id, async () => {
+      const row = await repository.get(id);
+      return row ? JSON.stringify(row) : null;
+    });
+    c.set("cache", read.cache);
+    if (read.body === null) throw notFound(id);
+    return c.body(read.body, 200, JSON_HEADERS);
+  };
+
+  const deleteOne = async (c: Context<AppEnv>, id: number, legacy: boolean): Promise<Response> => {
+    const deleted = await repository.deleteById(id);
+    if (deleted === 0) throw notFound(id);
+    metrics.transactionsDeleted.inc(deleted);
+    await cache.afterDelete();
+    // The legacy route keeps the original's wording; it is now true, so the new route drops "seemingly".
+    return c.json({
+      message: `transaction with id ${id} ${legacy ? "seemingly deleted" : "deleted"}`,
+    });
+  };
+
+  app.get("/", async (c) => {
+    const read = await cache.readList(async () =>
+      JSON.stringify({ result: await repository.list() }),
+    );
+    c.set("cache", read.cache);
+    // The cached value is the finished body: a hit costs no JSON parse or stringify.
+    return c.body(read.body!, 200, JSON_HEADERS);
+  });
+
+  app.post("/", async (c) => {
+    const input = parseNewTransaction(await readFields(c));
+    // Unlike the original, answer only after the insert has committed (and the cache moved on).
+    const id = await repository.create(input);
+    metrics.transactionsCreated.inc();
+    metrics.transactionAmount.observe(input.amount);
+    await cache.afterInsert();
+    return c.json({ message: "added transaction successfully", id });
+  });
+
+  app.delete("/", async (c) => {
+    const deleted = await repository.deleteAll();
+    metrics.transactionsDeleted.inc(deleted);
+    await cache.afterDelete();
+    return c.json({ message: "delete function execution finished." });
+  });
+
+  app.all("/", methodNotAllowed(["GET", "HEAD", "POST", "DELETE", "OPTIONS"]));
+
+  // Registered before "/:id" so the literal path wins.
+  app.get("/id", async (c) => getOne(c, await legacyId(c)));
+  app.delete("/id", async (c) => deleteOne(c, await legacyId(c), true));
+  app.all("/id", methodNotAllowed(["GET", "HEAD", "DELETE", "OPTIONS"]));
+
+  app.get("/:id", (c) => getOne(c, parseId(c.req.param("id"))));
+  app.delete("/:id", (c) => deleteOne(c, parseId(c.req.param("id")), false));
+  app.all("/:id", methodNotAllowed(["GET", "HEAD", "DELETE", "OPTIONS"]));
+
+  return app;
+}
