@@ -12,6 +12,11 @@ export class ConfigError extends Error {
 export function describeIssue(where: string, input: unknown, error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return `${where}: invalid value`;
+  if (issue.code === "unrecognized_keys") {
+    // Name the unknown key itself rather than printing the whole object around it.
+    const keys = issue.keys.map((key) => [...issue.path.map(String), key].join("."));
+    return `${where}: ${keys.join(", ")}: unknown setting (a typo?)`;
+  }
   const path = issue.path.map(String).join(".");
   const value = valueAt(input, issue.path);
   const shown = value === undefined ? "(missing)" : JSON.stringify(value);

@@ -6,13 +6,25 @@ import { expect } from "vitest";
 (globalThis as { expect?: unknown }).expect = expect;
 Testing.setupJest();
 
+/** The matchers take the provider class itself (for example `Vpc`), which knows its type name. */
+type ResourceClass = { readonly tfResourceType: string };
+
 declare module "vitest" {
   interface Assertion {
-    toHaveResource(resourceType: string): void;
-    toHaveResourceWithProperties(resourceType: string, properties: Record<string, unknown>): void;
-    toHaveDataSource(resourceType: string): void;
-    toHaveDataSourceWithProperties(resourceType: string, properties: Record<string, unknown>): void;
-    toHaveProvider(resourceType: string): void;
-    toHaveProviderWithProperties(resourceType: string, properties: Record<string, unknown>): void;
+    toHaveResource(resource: ResourceClass): void;
+    toHaveResourceWithProperties(
+      resource: ResourceClass,
+      properties: Record<string, unknown>,
+    ): void;
+    toHaveDataSource(dataSource: ResourceClass): void;
+    toHaveDataSourceWithProperties(
+      dataSource: ResourceClass,
+      properties: Record<string, unknown>,
+    ): void;
+    toHaveProvider(provider: ResourceClass): void;
+    toHaveProviderWithProperties(
+      provider: ResourceClass,
+      properties: Record<string, unknown>,
+    ): void;
   }
 }
