@@ -147,7 +147,7 @@ describe.skipIf(!hasHelm)("helm lint and template", () => {
     [
       "an unknown top-level value",
       ["--set", "replicas=3"],
-      /additional properties 'replicas' not allowed/,
+      /[Aa]dditional propert(y|ies) '?replicas'? (is )?not allowed/,
     ],
   ])("refuses %s", (_name, args, message) => {
     const result = helm(["template", "expense-api", ".", ...lintValues, ...(args as string[])]);
