@@ -6,9 +6,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parse } from "yaml";
-import { CHART_DIR } from "./scripts/values-doc.ts";
+import { CHART_DIR, getPath } from "./scripts/values-doc.ts";
 
 export { CHART_DIR };
+
+/** The value at a dotted path of a values object, or undefined. */
+export const at = getPath;
 
 /** Plain JSON-like object. */
 export type Values = Record<string, unknown>;
@@ -22,7 +25,8 @@ export const chartFile = (path: string): string => readFileSync(join(CHART_DIR, 
 /** A YAML file inside the chart, parsed. */
 export const chartYaml = (path: string): Values => parse(chartFile(path)) as Values;
 
-const isMap = (value: unknown): value is Values =>
+/** Whether a value is a YAML map (not a list, not null). */
+export const isMap = (value: unknown): value is Values =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
 /**
@@ -78,20 +82,30 @@ export function templateActions(source: string): TemplateAction[] {
 const OPENERS = /^(if|with|range|define|block)\b/;
 
 /**
+ * Nesting depth after each action (comments skipped): +1 after if/with/range/define/block, -1
+ * after end.
+ */
+export function blockDepths(actions: TemplateAction[]): number[] {
+  let depth = 0;
+  return actions
+    .filter((action) => !action.text.startsWith("/*"))
+    .map((action) => {
+      if (OPENERS.test(action.text)) depth += 1;
+      else if (/^end\b/.test(action.text)) depth -= 1;
+      return depth;
+    });
+}
+
+/**
  * Checks that every if/with/range/define/block has its `end` and no `end` is left over; returns
  * the problems found (none when balanced).
  */
 export function unbalancedBlocks(source: string): string[] {
+  const depths = blockDepths(templateActions(source));
   const problems: string[] = [];
-  const stack: TemplateAction[] = [];
-  for (const action of templateActions(source)) {
-    if (action.text.startsWith("/*")) continue;
-    if (OPENERS.test(action.text)) stack.push(action);
-    else if (/^end\b/.test(action.text)) {
-      if (!stack.pop()) problems.push(`unexpected end at offset ${action.start}`);
-    }
-  }
-  for (const open of stack) problems.push(`"${open.text}" at offset ${open.start} is never closed`);
+  if (depths.some((depth) => depth < 0))
+    problems.push("an end closes a block that was never opened");
+  if ((depths.at(-1) ?? 0) > 0) problems.push(`${depths.at(-1)} block(s) never closed`);
   return problems;
 }
 
@@ -113,11 +127,4 @@ export function helperBody(name: string): string {
     }
   }
   throw new Error(`helper ${name} is not defined or not closed`);
-}
-
-/** Reads a dotted path. */
-export function at(root: unknown, path: string): unknown {
-  return path
-    .split(".")
-    .reduce<unknown>((node, key) => (isMap(node) ? node[key] : undefined), root);
 }

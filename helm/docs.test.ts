@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { isMap } from "./chart-files.ts";
 import {
   type SchemaNode,
   chartDocFiles,
@@ -15,9 +16,6 @@ const params = parseParams(files.values);
 const documented = new Set(params.map((p) => p.path));
 const values = parse(files.values) as Record<string, unknown>;
 const schema = JSON.parse(files.schema) as SchemaNode;
-
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Paths in values.yaml that no @param covers (a documented map covers its keys). */
 function undocumented(node: Record<string, unknown>, prefix = ""): string[] {

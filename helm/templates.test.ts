@@ -5,6 +5,7 @@ import { parseAllDocuments } from "yaml";
 import {
   CHART_DIR,
   at,
+  blockDepths,
   chartFile,
   chartYaml,
   helperBody,
@@ -178,12 +179,7 @@ describe("optional templates", () => {
     const source = templateSource(name);
     expect(source.slice(actions.at(-1)!.start).trim()).toBe("{{- end }}");
     // The first `if` closes at the very last action: nothing is rendered outside it.
-    let depth = 0;
-    const depths = actions.map((a) => {
-      if (/^(if|with|range|define|block)\b/.test(a.text)) depth += 1;
-      else if (/^end\b/.test(a.text)) depth -= 1;
-      return depth;
-    });
+    const depths = blockDepths(actions);
     expect(depths.slice(0, -1).every((d) => d > 0)).toBe(true);
     expect(depths.at(-1)).toBe(0);
   });
