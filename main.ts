@@ -27,7 +27,12 @@ export function buildApp(outdir?: string): Assembly {
     definition: definition as unknown as TerraformModuleDefinition<unknown, OutputSpec>,
     stack: definition.synthesize(app),
   }));
-  const bootstrap = new BootstrapStack(app, "bootstrap", account);
+  const bootstrap = new BootstrapStack(
+    app,
+    "bootstrap",
+    account,
+    ENVIRONMENTS.map((e) => e.environment),
+  );
   const environments = ENVIRONMENTS.map((config) => ({
     config,
     stack: new EnvironmentStack(app, config),

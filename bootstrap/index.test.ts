@@ -3,8 +3,13 @@ import { describe, expect, it } from "vitest";
 import { account } from "../envs/account.ts";
 import { resourceOf, type StackJson } from "../test/synth.ts";
 import { BootstrapStack } from "./index.ts";
+import { bootstrapInputs } from "./inputs.ts";
 
-const stack = new BootstrapStack(Testing.app(), "bootstrap", account);
+const stack = new BootstrapStack(Testing.app(), "bootstrap", account, [
+  "dev",
+  "staging",
+  "production",
+]);
 const json = JSON.parse(Testing.synth(stack, true)) as StackJson;
 
 describe("bootstrap stack", () => {
@@ -77,5 +82,86 @@ describe("bootstrap stack", () => {
     expect(json.variable?.state_bucket_name?.default).toBe(account.state.bucket);
     expect(json.variable?.lock_table_name?.default).toBe(account.state.lockTable);
     expect(json.variable?.state_bucket_name?.validation).toHaveLength(1);
+  });
+});
+
+describe("GitHub Actions identity", () => {
+  const documents = json.data?.aws_iam_policy_document ?? {};
+  const trustOf = (role: string) =>
+    (
+      documents[`github_${role}_trust`] as {
+        statement: { condition: { test: string; variable: string; values: string[] }[] }[];
+      }
+    ).statement[0]!;
+
+  it("trusts GitHub's OIDC issuer for STS without stored keys", () => {
+    expect(resourceOf(json, "aws_iam_openid_connect_provider", "github_provider")).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+  });
+
+  it("scopes the plan role to pull requests and main of one repository", () => {
+    const { condition } = trustOf("plan");
+    expect(condition).toContainEqual({
+      test: "StringEquals",
+      variable: "token.actions.githubusercontent.com:aud",
+      values: ["sts.amazonaws.com"],
+    });
+    expect(condition).toContainEqual({
+      test: "StringEquals",
+      variable: "token.actions.githubusercontent.com:sub",
+      values: [
+        "repo:${var.github_repository}:pull_request",
+        "repo:${var.github_repository}:ref:refs/heads/main",
+      ],
+    });
+  });
+
+  it("binds each environment's apply and deploy roles to that GitHub environment only", () => {
+    for (const env of ["dev", "staging", "production"]) {
+      for (const kind of ["apply", "deploy"]) {
+        const sub = trustOf(`${kind}_${env}`).condition.find((c) => c.variable.endsWith(":sub"))!;
+        expect(sub).toEqual({
+          test: "StringEquals",
+          variable: "token.actions.githubusercontent.com:sub",
+          values: [`repo:\${var.github_repository}:environment:${env}`],
+        });
+      }
+    }
+  });
+
+  it("requires the repository as owner/name, never a wildcard", () => {
+    const spec = json.variable?.github_repository as { validation: { condition: string }[] };
+    expect(spec.validation).toHaveLength(1);
+    const schema = bootstrapInputs.githubRepository.schema;
+    expect(schema.safeParse("example-org/expense-platform").success).toBe(true);
+    for (const bad of ["*", "example-org/*", "example-org", "*/*", "a/b/c"])
+      expect(schema.safeParse(bad).success, bad).toBe(false);
+  });
+
+  it("lets the deploy role push to the one repository and describe one cluster", () => {
+    const policy = documents.github_deploy_dev_policy_document as {
+      statement: { sid: string; resources: string[] }[];
+    };
+    expect(policy.statement.find((s) => s.sid === "PushApiImage")!.resources).toEqual([
+      "${aws_ecr_repository.images_repository.arn}",
+    ]);
+    expect(policy.statement.find((s) => s.sid === "DescribeCluster")!.resources[0]).toMatch(
+      /:cluster\/expense-dev$/,
+    );
+  });
+
+  it("keeps API images immutable, scanned, KMS-encrypted and bounded by a lifecycle policy", () => {
+    expect(resourceOf(json, "aws_ecr_repository", "images_repository")).toMatchObject({
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+      encryption_configuration: [
+        { encryption_type: "KMS", kms_key: "${aws_kms_key.images_key.arn}" },
+      ],
+    });
+    expect(resourceOf(json, "aws_ecr_lifecycle_policy", "images_lifecycle").policy).toContain(
+      "untagged",
+    );
   });
 });

@@ -7,15 +7,23 @@ import { configureAwsRoot } from "../kit/root-stack.ts";
 import { ComponentTag } from "../kit/tags.ts";
 import { declareVariables } from "../kit/variables.ts";
 import { bootstrapInputs } from "./inputs.ts";
+import { ImageRepository } from "./ecr.ts";
+import { GithubOidc } from "./github-oidc.ts";
 import { StateStore } from "./state-store.ts";
 
 /**
  * The account bootstrap, applied once by an administrator before any environment: the state
- * bucket and lock table every environment's backend uses. Its own state is local at first (it
+ * bucket and lock table every environment's backend uses, the API image repository and the GitHub
+ * Actions OIDC identity with its plan, apply and deploy roles. Its own state is local at first (it
  * cannot live in a bucket that does not exist yet); the README shows how to migrate it.
  */
 export class BootstrapStack extends Stack {
-  constructor(scope: Construct, id: string, account: AccountConfig) {
+  constructor(
+    scope: Construct,
+    id: string,
+    account: AccountConfig,
+    environments: readonly string[],
+  ) {
     super(scope, id);
     const vars = declareVariables(this, bootstrapInputs, {
       region: account.region,
@@ -23,6 +31,7 @@ export class BootstrapStack extends Stack {
       stateBucketName: account.state.bucket,
       lockTableName: account.state.lockTable,
       noncurrentVersionExpirationDays: account.state.noncurrentVersionDays,
+      githubRepository: account.githubRepository,
     });
     new LocalBackend(this, { path: "terraform.tfstate" });
     configureAwsRoot(this, {
@@ -47,6 +56,18 @@ export class BootstrapStack extends Stack {
       abortIncompleteUploadDays: vars.abortIncompleteUploadDays,
     });
 
+    const images = new ImageRepository(this, "images", { context, project: vars.project });
+    const github = new GithubOidc(this, "github", {
+      context,
+      project: account.project,
+      repository: vars.githubRepository,
+      environments,
+      stateBucketArn: state.bucket.arn,
+      lockTableArn: state.lockTable.arn,
+      stateKeyArn: state.key.arn,
+      ecrRepositoryArn: images.repository.arn,
+    });
+
     new TerraformOutput(this, "state_bucket_name", {
       value: state.bucket.bucket,
       description: "Name of the Terraform state bucket.",
@@ -64,5 +85,23 @@ export class BootstrapStack extends Stack {
       description:
         "ARN of the KMS key that encrypts state; set it as state.kmsKeyArn in envs/account.ts.",
     });
+    const byEnv = (roles: Record<string, { arn: string }>) =>
+      Object.fromEntries(Object.entries(roles).map(([env, role]) => [env, role.arn]));
+    const outputs: Record<string, [unknown, string]> = {
+      ecr_repository_url: [images.repository.repositoryUrl, "URL of the API image repository."],
+      github_oidc_provider_arn: [github.provider.arn, "ARN of the GitHub Actions OIDC provider."],
+      github_plan_role_arn: [
+        github.planRole.arn,
+        "Role for terraform plan in pull requests and on main.",
+      ],
+      github_apply_role_arns: [byEnv(github.applyRoles), "Terraform apply role per environment."],
+      github_deploy_role_arns: [
+        byEnv(github.deployRoles),
+        "Image push and Helm deploy role per environment.",
+      ],
+    };
+    for (const [name, [value, description]] of Object.entries(outputs)) {
+      new TerraformOutput(this, name, { value, description });
+    }
   }
 }

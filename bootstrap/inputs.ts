@@ -9,6 +9,7 @@ export interface BootstrapInputs {
   lockTableName: string;
   noncurrentVersionExpirationDays: number;
   abortIncompleteUploadDays?: number;
+  githubRepository: string;
 }
 
 /** Variable spec of the bootstrap stack. */
@@ -38,5 +39,13 @@ export const bootstrapInputs: InputSpec<BootstrapInputs> = {
     default: 7,
     min: 1,
     max: 365,
+  }),
+  githubRepository: stringVar({
+    description:
+      "GitHub repository `owner/name` whose Actions workflows may assume the CI roles (never a wildcard).",
+    pattern: {
+      regex: PATTERNS.githubRepository,
+      what: "a GitHub repository as owner/name, without wildcards",
+    },
   }),
 };

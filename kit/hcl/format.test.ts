@@ -66,3 +66,10 @@ describe("formatHcl", () => {
     expect(out).toBe(["cond = var.a == 1", "m    = { for k, v in var.x : k => v }", ""].join("\n"));
   });
 });
+
+describe("formatHcl inline objects", () => {
+  it("pads braces of one-line objects but leaves interpolations and empty objects alone", () => {
+    const out = formatHcl('p = jsonencode({"a" = {"b" = 1}, "c" = "${var.x}-{y}", "d" = {}})');
+    expect(out).toBe('p = jsonencode({ "a" = { "b" = 1 }, "c" = "${var.x}-{y}", "d" = {} })\n');
+  });
+});

@@ -7,7 +7,9 @@
  * @see https://github.com/hashicorp/hcl/blob/main/hclwrite/format.go
  */
 export function formatHcl(source: string): string {
-  const lines = source.split("\n").map((line) => unwrapInterpolations(line.trim()));
+  const lines = source
+    .split("\n")
+    .map((line) => spaceInlineBraces(unwrapInterpolations(line.trim())));
   const out: string[] = [];
   const indents: number[] = [];
   let heredocEnd: string | undefined;
@@ -42,6 +44,20 @@ export function formatHcl(source: string): string {
     if (heredoc) heredocEnd = heredoc[1];
   }
   return alignEquals(tidyBlankLines(out)).join("\n") + "\n";
+}
+
+/** `{"a" = 1}` on one line becomes `{ "a" = 1 }`, as terraform fmt writes inline objects. */
+function spaceInlineBraces(line: string): string {
+  const inserts: number[] = [];
+  scan(line, (ch, index) => {
+    const next = line[index + 1];
+    const previous = line[index - 1];
+    if (ch === "{" && next !== undefined && next !== " " && next !== "}") inserts.push(index + 1);
+    if (ch === "}" && index > 0 && previous !== " " && previous !== "{") inserts.push(index);
+  });
+  let out = line;
+  for (const at of inserts.reverse()) out = `${out.slice(0, at)} ${out.slice(at)}`;
+  return out;
 }
 
 /** Net count of opening minus closing brackets outside string literals. */

@@ -165,3 +165,553 @@ resource "aws_dynamodb_table" "state_lock_table" {
     kms_key_arn = aws_kms_key.state_key.arn
   }
 }
+
+data "aws_iam_policy_document" "images_key_policy" {
+  statement {
+    actions = [
+      "kms:*"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "AccountAdministersKey"
+    principals {
+      identifiers = [
+        "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:root"
+      ]
+      type = "AWS"
+    }
+  }
+}
+
+resource "aws_kms_key" "images_key" {
+  deletion_window_in_days = 30
+  description             = "Encrypts the API images in ECR"
+  enable_key_rotation     = true
+  policy                  = data.aws_iam_policy_document.images_key_policy.json
+  tags = {
+    Name      = "${var.project}-ecr"
+    Component = "bootstrap"
+  }
+}
+
+resource "aws_kms_alias" "images_key_alias" {
+  name          = "alias/${var.project}-ecr"
+  target_key_id = aws_kms_key.images_key.key_id
+}
+
+resource "aws_ecr_repository" "images_repository" {
+  image_tag_mutability = "IMMUTABLE"
+  name                 = "${var.project}/expense-api"
+  tags = {
+    Name      = "${var.project}/expense-api"
+    Component = "bootstrap"
+  }
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = aws_kms_key.images_key.arn
+  }
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+}
+
+resource "aws_ecr_lifecycle_policy" "images_lifecycle" {
+  policy     = jsonencode({ "rules" = [{ "rulePriority" = 1, "description" = "Expire untagged images (failed or superseded pushes)", "selection" = { "tagStatus" = "untagged", "countType" = "sinceImagePushed", "countUnit" = "days", "countNumber" = 7 }, "action" = { "type" = "expire" } }, { "rulePriority" = 2, "description" = "Keep the most recent tagged images", "selection" = { "tagStatus" = "any", "countType" = "imageCountMoreThan", "countNumber" = 30 }, "action" = { "type" = "expire" } }] })
+  repository = aws_ecr_repository.images_repository.name
+}
+
+resource "aws_iam_openid_connect_provider" "github_provider" {
+  client_id_list = [
+    "sts.amazonaws.com"
+  ]
+  tags = {
+    Name      = "github-actions"
+    Component = "bootstrap"
+  }
+  url = "https://token.actions.githubusercontent.com"
+}
+
+data "aws_iam_policy_document" "github_plan_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:pull_request",
+        "repo:${var.github_repository}:ref:refs/heads/main"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_plan" {
+  assume_role_policy   = data.aws_iam_policy_document.github_plan_trust.json
+  description          = "Terraform plan from pull requests and main: read-only plus state"
+  max_session_duration = 3600
+  name                 = "expense-github-plan"
+  tags = {
+    Name      = "expense-github-plan"
+    Component = "bootstrap"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "github_plan_read_only" {
+  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/ReadOnlyAccess"
+  role       = aws_iam_role.github_plan.name
+}
+
+data "aws_iam_policy_document" "github_plan_state_policy_document" {
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      aws_s3_bucket.state_bucket.arn
+    ]
+    sid = "ListState"
+  }
+  statement {
+    actions = [
+      "s3:GetObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/*"
+    ]
+    sid = "ReadState"
+  }
+  statement {
+    actions = [
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/*.tflock"
+    ]
+    sid = "LockFile"
+  }
+  statement {
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:DescribeTable"
+    ]
+    resources = [
+      aws_dynamodb_table.state_lock_table.arn
+    ]
+    sid = "LockTable"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.state_key.arn
+    ]
+    sid = "StateKey"
+  }
+}
+
+resource "aws_iam_role_policy" "github_plan_state_policy" {
+  name   = "plan-state"
+  policy = data.aws_iam_policy_document.github_plan_state_policy_document.json
+  role   = aws_iam_role.github_plan.id
+}
+
+data "aws_iam_policy_document" "github_apply_dev_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:environment:dev"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_apply_dev" {
+  assume_role_policy   = data.aws_iam_policy_document.github_apply_dev_trust.json
+  description          = "Terraform apply of dev, only from the dev GitHub environment"
+  max_session_duration = 3600
+  name                 = "expense-dev-github-apply"
+  tags = {
+    Name      = "expense-dev-github-apply"
+    Component = "bootstrap"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "github_apply_dev_admin" {
+  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AdministratorAccess"
+  role       = aws_iam_role.github_apply_dev.name
+}
+
+data "aws_iam_policy_document" "github_deploy_dev_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:environment:dev"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_deploy_dev" {
+  assume_role_policy   = data.aws_iam_policy_document.github_deploy_dev_trust.json
+  description          = "API image push and Helm deploy to dev"
+  max_session_duration = 3600
+  name                 = "expense-dev-github-deploy"
+  tags = {
+    Name      = "expense-dev-github-deploy"
+    Component = "bootstrap"
+  }
+}
+
+data "aws_iam_policy_document" "github_deploy_dev_policy_document" {
+  statement {
+    actions = [
+      "ecr:GetAuthorizationToken"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "EcrLogin"
+  }
+  statement {
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart"
+    ]
+    resources = [
+      aws_ecr_repository.images_repository.arn
+    ]
+    sid = "PushApiImage"
+  }
+  statement {
+    actions = [
+      "eks:DescribeCluster"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-dev"
+    ]
+    sid = "DescribeCluster"
+  }
+}
+
+resource "aws_iam_role_policy" "github_deploy_dev_policy" {
+  name   = "deploy-dev"
+  policy = data.aws_iam_policy_document.github_deploy_dev_policy_document.json
+  role   = aws_iam_role.github_deploy_dev.id
+}
+
+data "aws_iam_policy_document" "github_apply_staging_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:environment:staging"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_apply_staging" {
+  assume_role_policy   = data.aws_iam_policy_document.github_apply_staging_trust.json
+  description          = "Terraform apply of staging, only from the staging GitHub environment"
+  max_session_duration = 3600
+  name                 = "expense-staging-github-apply"
+  tags = {
+    Name      = "expense-staging-github-apply"
+    Component = "bootstrap"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "github_apply_staging_admin" {
+  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AdministratorAccess"
+  role       = aws_iam_role.github_apply_staging.name
+}
+
+data "aws_iam_policy_document" "github_deploy_staging_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:environment:staging"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_deploy_staging" {
+  assume_role_policy   = data.aws_iam_policy_document.github_deploy_staging_trust.json
+  description          = "API image push and Helm deploy to staging"
+  max_session_duration = 3600
+  name                 = "expense-staging-github-deploy"
+  tags = {
+    Name      = "expense-staging-github-deploy"
+    Component = "bootstrap"
+  }
+}
+
+data "aws_iam_policy_document" "github_deploy_staging_policy_document" {
+  statement {
+    actions = [
+      "ecr:GetAuthorizationToken"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "EcrLogin"
+  }
+  statement {
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart"
+    ]
+    resources = [
+      aws_ecr_repository.images_repository.arn
+    ]
+    sid = "PushApiImage"
+  }
+  statement {
+    actions = [
+      "eks:DescribeCluster"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-staging"
+    ]
+    sid = "DescribeCluster"
+  }
+}
+
+resource "aws_iam_role_policy" "github_deploy_staging_policy" {
+  name   = "deploy-staging"
+  policy = data.aws_iam_policy_document.github_deploy_staging_policy_document.json
+  role   = aws_iam_role.github_deploy_staging.id
+}
+
+data "aws_iam_policy_document" "github_apply_production_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:environment:production"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_apply_production" {
+  assume_role_policy   = data.aws_iam_policy_document.github_apply_production_trust.json
+  description          = "Terraform apply of production, only from the production GitHub environment"
+  max_session_duration = 3600
+  name                 = "expense-production-github-apply"
+  tags = {
+    Name      = "expense-production-github-apply"
+    Component = "bootstrap"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "github_apply_production_admin" {
+  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AdministratorAccess"
+  role       = aws_iam_role.github_apply_production.name
+}
+
+data "aws_iam_policy_document" "github_deploy_production_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:environment:production"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_deploy_production" {
+  assume_role_policy   = data.aws_iam_policy_document.github_deploy_production_trust.json
+  description          = "API image push and Helm deploy to production"
+  max_session_duration = 3600
+  name                 = "expense-production-github-deploy"
+  tags = {
+    Name      = "expense-production-github-deploy"
+    Component = "bootstrap"
+  }
+}
+
+data "aws_iam_policy_document" "github_deploy_production_policy_document" {
+  statement {
+    actions = [
+      "ecr:GetAuthorizationToken"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "EcrLogin"
+  }
+  statement {
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:CompleteLayerUpload",
+      "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart"
+    ]
+    resources = [
+      aws_ecr_repository.images_repository.arn
+    ]
+    sid = "PushApiImage"
+  }
+  statement {
+    actions = [
+      "eks:DescribeCluster"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-production"
+    ]
+    sid = "DescribeCluster"
+  }
+}
+
+resource "aws_iam_role_policy" "github_deploy_production_policy" {
+  name   = "deploy-production"
+  policy = data.aws_iam_policy_document.github_deploy_production_policy_document.json
+  role   = aws_iam_role.github_deploy_production.id
+}

@@ -20,3 +20,36 @@ output "state_kms_key_arn" {
   value       = aws_kms_key.state_key.arn
   description = "ARN of the KMS key that encrypts state; set it as state.kmsKeyArn in envs/account.ts."
 }
+
+output "ecr_repository_url" {
+  value       = aws_ecr_repository.images_repository.repository_url
+  description = "URL of the API image repository."
+}
+
+output "github_oidc_provider_arn" {
+  value       = aws_iam_openid_connect_provider.github_provider.arn
+  description = "ARN of the GitHub Actions OIDC provider."
+}
+
+output "github_plan_role_arn" {
+  value       = aws_iam_role.github_plan.arn
+  description = "Role for terraform plan in pull requests and on main."
+}
+
+output "github_apply_role_arns" {
+  value = {
+    dev        = aws_iam_role.github_apply_dev.arn
+    staging    = aws_iam_role.github_apply_staging.arn
+    production = aws_iam_role.github_apply_production.arn
+  }
+  description = "Terraform apply role per environment."
+}
+
+output "github_deploy_role_arns" {
+  value = {
+    dev        = aws_iam_role.github_deploy_dev.arn
+    staging    = aws_iam_role.github_deploy_staging.arn
+    production = aws_iam_role.github_deploy_production.arn
+  }
+  description = "Image push and Helm deploy role per environment."
+}

@@ -72,3 +72,15 @@ variable "abort_incomplete_upload_days" {
     error_message = "abort_incomplete_upload_days must be a whole number >= 1 and <= 365."
   }
 }
+
+variable "github_repository" {
+  type        = string
+  description = "GitHub repository `owner/name` whose Actions workflows may assume the CI roles (never a wildcard)."
+  default     = "example-org/expense-platform"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository must be a GitHub repository as owner/name, without wildcards."
+  }
+}
