@@ -188,28 +188,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const shown = API_ENV_VARS[name]?.secret ? "" : ` (got ${JSON.stringify(input[name])})`;
       problems.push(`${name}: ${issue.message}${shown}`);
     }
-    throw new ConfigError(problems);
   }
+  // Required-ness is checked on the raw values too, so one run reports every problem at once.
+  const isSet = (name: ApiEnvVar): boolean => (input[name] ?? "").trim() !== "";
+  if (!isSet("DATABASE_URL")) {
+    if (!isSet("DB_HOST")) problems.push("DB_HOST: is required (or set DATABASE_URL)");
+    if (!isSet("DB_USER")) problems.push("DB_USER: is required (or set DATABASE_URL)");
+  }
+  if (!isSet("REDIS_HOST")) problems.push("REDIS_HOST: is required");
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
-  let connection: Omit<DatabaseConfig, "tls" | "poolSize"> | undefined;
-  if (e.DATABASE_URL) {
-    connection = parseDatabaseUrl(e.DATABASE_URL, e.DB_NAME, problems);
-  } else {
-    if (!e.DB_HOST) problems.push("DB_HOST: is required (or set DATABASE_URL)");
-    if (!e.DB_USER) problems.push("DB_USER: is required (or set DATABASE_URL)");
-    if (e.DB_HOST && e.DB_USER) {
-      connection = {
-        host: e.DB_HOST,
+  const connection = e.DATABASE_URL
+    ? parseDatabaseUrl(e.DATABASE_URL, e.DB_NAME, problems)
+    : {
+        host: e.DB_HOST!,
         port: e.DB_PORT,
-        user: e.DB_USER,
+        user: e.DB_USER!,
         password: e.DB_PASSWORD ?? "",
         database: e.DB_NAME,
       };
-    }
-  }
-  if (!e.REDIS_HOST) problems.push("REDIS_HOST: is required");
-  if (problems.length > 0 || !connection || !e.REDIS_HOST) throw new ConfigError(problems);
+  if (!connection || !e.REDIS_HOST) throw new ConfigError(problems);
 
   return {
     port: e.PORT,

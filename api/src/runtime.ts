@@ -8,7 +8,7 @@ import { createApp } from "./app.js";
 import { TransactionCache } from "./cache/index.js";
 import { createRedis } from "./cache/redis.js";
 import type { Config } from "./config.js";
-import { createDatabase, type Database } from "./db/client.js";
+import { createDatabase, type Database, type DatabaseOptions } from "./db/client.js";
 import type { AppEnv } from "./http/env.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Redis key prefix (tests give each file its own). @default "expense:v1:" */
   keyPrefix?: string;
+  /** MySQL timeouts (tests shorten them). */
+  databaseOptions?: DatabaseOptions;
   /** Extra ioredis options (tests shorten timeouts). */
   redisOptions?: Partial<RedisOptions>;
   /** Wraps the repository (tests slow queries down or count them). */
@@ -46,7 +48,7 @@ export interface Runtime {
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
-  const db = createDatabase(config.db);
+  const db = createDatabase(config.db, options.databaseOptions);
   const redis = createRedis(config.redis, options.redisOptions);
   const cache = new TransactionCache({
     redis,

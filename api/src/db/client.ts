@@ -3,7 +3,13 @@
  * helpers (ping, pool statistics) the readiness probe and the metrics need.
  */
 import { drizzle, type MySql2Database } from "drizzle-orm/mysql2";
-import mysql, { type Pool, type PoolOptions } from "mysql2/promise";
+import mysql, {
+  type Pool,
+  type PoolConnection,
+  type PoolOptions,
+  type QueryOptions,
+  type QueryValues,
+} from "mysql2/promise";
 import type { DatabaseConfig } from "../config.js";
 import * as schema from "./schema.js";
 
@@ -22,11 +28,34 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Milliseconds to wait for a TCP connection to MySQL before giving up (mysql2 default: 10 s). */
+/** Milliseconds to wait for a new MySQL connection before giving up (mysql2 default: 10 s). */
 export const CONNECT_TIMEOUT_MS = 3_000;
 
+/**
+ * Longest one statement may take, waiting for a pooled connection included. Healthy queries take
+ * milliseconds; past this the request answers 503 and the connection is discarded.
+ */
+export const QUERY_TIMEOUT_MS = 5_000;
+
+/** Timeouts of {@link createDatabase} (tests shorten them). */
+export interface DatabaseOptions {
+  /** @default CONNECT_TIMEOUT_MS */
+  connectTimeoutMs?: number;
+  /** @default QUERY_TIMEOUT_MS */
+  queryTimeoutMs?: number;
+}
+
+/** Error code of a statement that ran out of time (answered as 503 like other outages). */
+export const QUERY_TIMEOUT_CODE = "DB_QUERY_TIMEOUT";
+
+const timeoutError = (what: string, ms: number): Error =>
+  Object.assign(new Error(`${what} took longer than ${ms} ms`), { code: QUERY_TIMEOUT_CODE });
+
 /** mysql2 options shared by the pool and the migration connection. */
-export function connectionOptions(config: DatabaseConfig): PoolOptions {
+export function connectionOptions(
+  config: DatabaseConfig,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): PoolOptions {
   return {
     host: config.host,
     port: config.port,
@@ -35,7 +64,7 @@ export function connectionOptions(config: DatabaseConfig): PoolOptions {
     database: config.database,
     // DECIMAL as JSON numbers (400.00 -> 400, 12.50 -> 12.5) as the contract requires.
     decimalNumbers: true,
-    connectTimeout: CONNECT_TIMEOUT_MS,
+    connectTimeout: connectTimeoutMs,
     // RDS certificates are signed by the Amazon RDS CAs, which are not in Node's default store;
     // mysql2's built-in "Amazon RDS" profile carries that bundle and verifies the server with it.
     ...(config.tls ? { ssl: "Amazon RDS" } : {}),
@@ -43,9 +72,10 @@ export function connectionOptions(config: DatabaseConfig): PoolOptions {
 }
 
 /** Creates the pool (connections open lazily, so this never fails when MySQL is down). */
-export function createDatabase(config: DatabaseConfig): Database {
+export function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Database {
+  const { connectTimeoutMs = CONNECT_TIMEOUT_MS, queryTimeoutMs = QUERY_TIMEOUT_MS } = options;
   const pool = mysql.createPool({
-    ...connectionOptions(config),
+    ...connectionOptions(config, connectTimeoutMs),
     connectionLimit: config.poolSize,
     maxIdle: config.poolSize,
     idleTimeout: 60_000,
@@ -59,7 +89,53 @@ export function createDatabase(config: DatabaseConfig): Database {
   // A connection that dies while idle emits an error on the pool; it is dropped and replaced on
   // the next checkout, and the requests that need MySQL report the outage themselves.
   pool.on("connection", (connection) => connection.on("error", () => undefined));
-  const orm = drizzle({ client: pool, schema, mode: "default" });
+
+  /** A pooled connection, or a timeout error if none frees up in time. */
+  const acquire = (): Promise<PoolConnection> =>
+    new Promise((resolve, reject) => {
+      let waiting = true;
+      const timer = setTimeout(() => {
+        waiting = false;
+        reject(timeoutError("waiting for a MySQL connection", queryTimeoutMs));
+      }, queryTimeoutMs);
+      pool.getConnection().then(
+        (connection) => {
+          if (waiting) resolve(connection);
+          else connection.release();
+          waiting = false;
+          clearTimeout(timer);
+        },
+        (error: unknown) => {
+          if (waiting) reject(error);
+          waiting = false;
+          clearTimeout(timer);
+        },
+      );
+    });
+
+  /**
+   * What drizzle queries through instead of the pool itself: each statement gets a connection,
+   * a timeout, and a connection that timed out is destroyed rather than returned. pool.query()
+   * would hand such a connection (its reply lost to a dead network path, as in a failover) to the
+   * next request, which would hang behind it; enough of them and the pool never recovers.
+   */
+  const guarded = {
+    async query(query: QueryOptions, values?: QueryValues) {
+      const connection = await acquire();
+      try {
+        const result = await connection.query({ ...query, timeout: queryTimeoutMs }, values);
+        connection.release();
+        return result;
+      } catch (error) {
+        const { code, fatal } = error as { code?: unknown; fatal?: unknown };
+        if (code === "PROTOCOL_SEQUENCE_TIMEOUT" || fatal === true) connection.destroy();
+        else connection.release();
+        throw error;
+      }
+    },
+  };
+  // drizzle only calls query() for the statements the API runs (no transactions, no execute()).
+  const orm = drizzle({ client: guarded as unknown as Pool, schema, mode: "default" });
   // mysql2's promise pool wraps the callback pool, whose queues it does not expose in its types.
   const core = (pool as unknown as { pool: Record<string, { length: number } | undefined> }).pool;
 
@@ -75,7 +151,7 @@ export function createDatabase(config: DatabaseConfig): Database {
         );
       });
       try {
-        await Promise.race([pool.query("SELECT 1"), timeout]);
+        await Promise.race([guarded.query({ sql: "SELECT 1" }), timeout]);
       } finally {
         clearTimeout(timer);
       }

@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { QUERY_TIMEOUT_CODE } from "../db/client.js";
 import { describeError, type Logger } from "../logger.js";
 import type { AppEnv } from "./env.js";
 
@@ -52,6 +53,7 @@ const UNAVAILABLE_CODES = new Set([
   "EPIPE",
   "PROTOCOL_CONNECTION_LOST",
   "PROTOCOL_SEQUENCE_TIMEOUT",
+  QUERY_TIMEOUT_CODE,
   "ER_CON_COUNT_ERROR",
   "ER_SERVER_SHUTDOWN",
   "ER_ACCESS_DENIED_ERROR",
