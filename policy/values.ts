@@ -12,6 +12,7 @@ export function isExpression(value: unknown): boolean {
 export function show(value: unknown): string {
   if (value === undefined) return "absent";
   if (value instanceof Unknown) return value.toString();
+  if (Array.isArray(value)) return `[${value.map(show).join(", ")}]`;
   return JSON.stringify(value);
 }
 
