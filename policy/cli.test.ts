@@ -52,7 +52,7 @@ describe("the gate on the real app", () => {
     const unknown = evaluate(stacks, EXCEPTIONS).violations;
     const roles = (vs: typeof unknown) => [...new Set(vs.map((v) => v.address))];
     expect(roles(unknown)).toEqual(roles(wildcard));
-    expect(unknown[0]?.found).toBe(
+    expect(unknown.map((v) => v.found)).toContain(
       "cannot prove the :sub values ([unknown (repo:${var.github_repository}:pull_request), " +
         "unknown (repo:${var.github_repository}:ref:refs/heads/main)])",
     );
