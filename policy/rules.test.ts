@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Testing, TerraformStack } from "cdktf";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -494,5 +495,13 @@ describe("rule details", () => {
   it("rejects a default (literal) RDS parameter group", () => {
     const stack = rootStack(db({ parameter_group_name: "default.mysql8.0" }));
     expect(run("TLS-RDS", stack)[0]?.found).toMatch(/not a group defined here/);
+  });
+});
+
+describe("docs/policy.md", () => {
+  it("lists every rule of the table", () => {
+    const doc = readFileSync(new URL("../docs/policy.md", import.meta.url), "utf8");
+    const missing = RULES.map((r) => r.id).filter((id) => !doc.includes(`| ${id} |`));
+    expect(missing).toEqual([]);
   });
 });
