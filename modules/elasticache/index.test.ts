@@ -1,0 +1,311 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { Testing, TerraformStack } from "cdktf";
+import { beforeAll, describe, expect, it } from "vitest";
+import { renderStackHcl } from "../../kit/hcl/tree.ts";
+import { toSnakeCase } from "../../kit/naming.ts";
+import { VariableError, type VariableSpec } from "../../kit/variables.ts";
+import { resourceOf, resourcesOf, synthModule } from "../../test/synth.ts";
+import { describeDiagnostics, init, terraformBinary, validate } from "../../test/terraform.ts";
+import { elasticache } from "./index.ts";
+import { elasticacheInputs } from "./inputs.ts";
+
+const { stack, json, text } = synthModule(elasticache as never);
+const group = resourceOf(json, "aws_elasticache_replication_group", "redis");
+const variables = json.variable ?? {};
+const data = json.data ?? {};
+
+/** Arguments every call needs (the inputs without defaults). */
+const required = {
+  name: "expense-dev",
+  subnetIds: ["subnet-0a1b2c", "subnet-0d4e5f"],
+  securityGroupId: "sg-0123abcd",
+  nodeType: "cache.t4g.small",
+  logRetentionDays: 7,
+};
+
+/** Whether a counted element is created only when no existing secret ARN is given. */
+const CREATE_ONLY = "${(length(var.auth_secret_arn) < 1) ? 1 : 0}";
+
+describe("elasticache module", () => {
+  it("declares only variables, resources, data, outputs and required_providers", () => {
+    expect(json.provider).toBeUndefined();
+    expect(json.terraform).toEqual({
+      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
+      required_version: ">= 1.11.0",
+    });
+  });
+
+  it("describes every variable with a full sentence, and declares one per input", () => {
+    expect(Object.keys(variables).length).toBe(Object.keys(elasticacheInputs).length);
+    for (const [name, variable] of Object.entries(variables)) {
+      expect(String(variable.description).length, name).toBeGreaterThan(20);
+      expect(variable.description, name).toMatch(/^[A-Z`].*\.$/);
+    }
+  });
+
+  it("runs Redis 7 with cluster mode disabled in the data subnets behind the given group", () => {
+    expect(text).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
+      replication_group_id: "${var.name}-redis",
+      engine: "redis",
+      engine_version: "${var.engine_version}",
+      node_type: "${var.node_type}",
+      port: 6379,
+      security_group_ids: ["${var.security_group_id}"],
+      subnet_group_name: "${aws_elasticache_subnet_group.subnet_group.name}",
+      parameter_group_name: "${aws_elasticache_parameter_group.parameter_group.name}",
+    });
+    expect(group).not.toHaveProperty("num_node_groups");
+    expect(group).not.toHaveProperty("cluster_mode");
+    expect(resourceOf(json, "aws_elasticache_subnet_group", "subnet_group").subnet_ids).toBe(
+      "${var.subnet_ids}",
+    );
+    expect(resourceOf(json, "aws_elasticache_parameter_group", "parameter_group")).toMatchObject({
+      family: "redis7",
+      parameter: [{ name: "cluster-enabled", value: "no" }],
+    });
+    expect(variables.engine_version?.default).toBe("7.1");
+  });
+
+  it("fails over automatically across AZs in every environment, with at least 2 nodes", () => {
+    expect(group).toMatchObject({
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+      num_cache_clusters: "${var.num_cache_clusters}",
+    });
+    expect(variables.num_cache_clusters?.default).toBe(2);
+    expect(JSON.stringify(variables.num_cache_clusters?.validation)).toContain(
+      "var.num_cache_clusters >= 2",
+    );
+  });
+
+  it("encrypts at rest with a module-created rotating key and in transit with TLS required", () => {
+    expect(group).toMatchObject({
+      at_rest_encryption_enabled: "true",
+      kms_key_id: "${aws_kms_key.key.arn}",
+      transit_encryption_enabled: true,
+      transit_encryption_mode: "required",
+    });
+    for (const key of Object.values(resourcesOf(json, "aws_kms_key")))
+      expect(key.enable_key_rotation).toBe(true);
+  });
+
+  it("creates the AUTH token secret from a Secrets Manager random password unless one is passed in", () => {
+    expect(data.aws_secretsmanager_random_password?.auth_token_random).toMatchObject({
+      count: CREATE_ONLY,
+      password_length: 64,
+      exclude_punctuation: true,
+      include_space: false,
+    });
+    expect(resourceOf(json, "aws_secretsmanager_secret", "auth_token_secret")).toMatchObject({
+      count: CREATE_ONLY,
+      kms_key_id: "${aws_kms_key.key.arn}",
+      name_prefix: "${var.name}/redis/auth-token-",
+    });
+    expect(variables.auth_secret_arn?.default).toBe("");
+  });
+
+  it("writes the generated token once, write-only, so it is neither regenerated nor stored by the version", () => {
+    const version = resourceOf(
+      json,
+      "aws_secretsmanager_secret_version",
+      "auth_token_initial_version",
+    );
+    expect(version).toMatchObject({
+      count: CREATE_ONLY,
+      secret_id: "${one(aws_secretsmanager_secret.auth_token_secret[*].id)}",
+      secret_string_wo:
+        "${one(data.aws_secretsmanager_random_password.auth_token_random[*].random_password)}",
+      secret_string_wo_version: 1,
+    });
+    expect(version).not.toHaveProperty("secret_string");
+  });
+
+  it("reads the token from the secret's current version (module-made or passed in) with rotation-safe updates", () => {
+    expect(data.aws_secretsmanager_secret_version?.auth_token_current).toMatchObject({
+      secret_id:
+        "${(length(var.auth_secret_arn) < 1) ? one(aws_secretsmanager_secret.auth_token_secret[*].arn) : var.auth_secret_arn}",
+      version_stage: "AWSCURRENT",
+      depends_on: ["aws_secretsmanager_secret_version.auth_token_initial_version"],
+    });
+    expect(group).toMatchObject({
+      auth_token: "${data.aws_secretsmanager_secret_version.auth_token_current.secret_string}",
+      auth_token_update_strategy: "${var.auth_token_update_strategy}",
+    });
+    expect(variables.auth_token_update_strategy?.default).toBe("ROTATE");
+  });
+
+  it("says next to the code that the token lands in state", async () => {
+    const { readFileSync } = await import("node:fs");
+    const source = readFileSync(new URL("./index.ts", import.meta.url), "utf8");
+    expect(source).toMatch(/SECRET IN STATE[^\n]*\n[^\n]*state[^\n]*\n\s*authToken:/);
+  });
+
+  it("keeps snapshots as configured and changes nothing outside the maintenance window", () => {
+    expect(group).toMatchObject({
+      snapshot_retention_limit: "${var.snapshot_retention_days}",
+      snapshot_window: "${var.snapshot_window}",
+      maintenance_window: "${var.maintenance_window}",
+      apply_immediately: false,
+    });
+    expect(variables.snapshot_retention_days?.default).toBe(1);
+  });
+
+  it("delivers slow and engine logs to KMS-encrypted groups with retention that it creates", () => {
+    expect(group.log_delivery_configuration).toEqual([
+      {
+        log_type: "slow-log",
+        log_format: "json",
+        destination_type: "cloudwatch-logs",
+        destination: "${aws_cloudwatch_log_group.slow_log_group.name}",
+      },
+      {
+        log_type: "engine-log",
+        log_format: "json",
+        destination_type: "cloudwatch-logs",
+        destination: "${aws_cloudwatch_log_group.engine_log_group.name}",
+      },
+    ]);
+    for (const [name, logGroup] of Object.entries(resourcesOf(json, "aws_cloudwatch_log_group")))
+      expect(logGroup, name).toMatchObject({
+        retention_in_days: "${var.log_retention_days}",
+        kms_key_id: "${aws_kms_key.logs_key_key.arn}",
+      });
+  });
+
+  it("exposes the endpoints, port, TLS flag, secret and ids the application needs", () => {
+    const outputs = json.output ?? {};
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        "auth_secret_arn",
+        "kms_key_arn",
+        "port",
+        "primary_endpoint_address",
+        "reader_endpoint_address",
+        "replication_group_arn",
+        "replication_group_id",
+        "security_group_id",
+        "tls_enabled",
+      ].sort(),
+    );
+    expect(outputs.primary_endpoint_address?.value).toBe(
+      "${aws_elasticache_replication_group.redis.primary_endpoint_address}",
+    );
+    expect(outputs.reader_endpoint_address?.value).toBe(
+      "${aws_elasticache_replication_group.redis.reader_endpoint_address}",
+    );
+    expect(outputs.tls_enabled?.value).toBe(
+      "${tostring(aws_elasticache_replication_group.redis.transit_encryption_enabled)}",
+    );
+    for (const [name, output] of Object.entries(outputs))
+      expect(String(output.description), name).toMatch(/\.$/);
+  });
+
+  it("tags every taggable resource with a Name and Component = elasticache", () => {
+    for (const [type, byName] of Object.entries(json.resource ?? {}))
+      for (const [name, resource] of Object.entries(byName)) {
+        if (!("tags" in resource)) continue;
+        expect(resource.tags, `${type}.${name}`).toMatchObject({ Component: "elasticache" });
+        expect((resource.tags as Record<string, string>).Name, `${type}.${name}`).toBeTruthy();
+      }
+  });
+});
+
+describe("elasticache inputs", () => {
+  const cases: [keyof typeof elasticacheInputs, unknown[], unknown[]][] = [
+    ["nodeType", ["cache.t4g.small", "cache.r7g.large"], ["t4g.small", "db.t3.micro", "cache.t4g"]],
+    ["subnetIds", [["subnet-0a", "subnet-0b"]], [["subnet-0a"], ["subnet-0a", "sn-1"]]],
+    ["securityGroupId", ["sg-0123abcd"], ["sg-", "group"]],
+    ["engineVersion", ["7.0", "7.1"], ["6.2", "7", "7.1.0", "valkey"]],
+    ["numCacheClusters", [2, 3, 6], [0, 1, 7, 2.5]],
+    ["snapshotRetentionDays", [0, 1, 7, 35], [-1, 36]],
+    ["snapshotWindow", ["02:00-03:00"], ["2:00-3:00", "02:00"]],
+    [
+      "maintenanceWindow",
+      ["mon:03:30-mon:04:30", "sun:23:00-mon:00:00"],
+      ["Mon:03:30-Mon:04:30", "mon:3:30-mon:4:30"],
+    ],
+    [
+      "authSecretArn",
+      ["", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-AbCdEf"],
+      ["arn:aws:ssm:eu-west-1:123456789012:parameter/x", "redis-token"],
+    ],
+    ["authTokenUpdateStrategy", ["ROTATE", "SET"], ["DELETE", "rotate"]],
+    ["logRetentionDays", [7, 30, 90], [0, 8]],
+  ];
+
+  it.each(cases)("%s accepts good values and rejects bad ones (zod side)", (key, good, bad) => {
+    const spec = elasticacheInputs[key] as VariableSpec<unknown>;
+    for (const value of good)
+      expect(spec.schema.safeParse(value).success, String(value)).toBe(true);
+    for (const value of bad)
+      expect(spec.schema.safeParse(value).success, String(value)).toBe(false);
+  });
+
+  it("rejects a bad literal argument at the call site, naming the field and the value", () => {
+    const root = new TerraformStack(Testing.app(), "root");
+    expect(() => elasticache.call(root, "redis", { ...required, nodeType: "db.t3.small" })).toThrow(
+      VariableError,
+    );
+    expect(() => elasticache.call(root, "redis2", { ...required, numCacheClusters: 1 })).toThrow(
+      "module elasticache (redis2): numCacheClusters = 1: must be >= 2",
+    );
+    expect(() =>
+      elasticache.call(root, "redis3", { ...required, numCacheClusters: 3 }),
+    ).not.toThrow();
+  });
+});
+
+describe.runIf(terraformBinary())("elasticache with terraform", () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), "expense-elasticache-"));
+    mkdirSync(join(root, "elasticache"));
+    for (const [file, content] of renderStackHcl(stack))
+      writeFileSync(join(root, "elasticache", file), content);
+    await init(join(root, "elasticache"));
+  });
+
+  /** A root module calling the rendered module with `args`, validated by real terraform. */
+  const validateCall = async (args: Record<string, unknown>) => {
+    const caller = mkdtempSync(join(root, "caller-"));
+    const lines = Object.entries({ ...required, ...args }).map(
+      ([key, value]) => `  ${toSnakeCase(key)} = ${JSON.stringify(value)}`,
+    );
+    writeFileSync(
+      join(caller, "main.tf"),
+      `module "redis" {\n  source = "../elasticache"\n${lines.join("\n")}\n}\n`,
+    );
+    return validate(caller);
+  };
+
+  it("validates the rendered HCL, and calls with and without an existing secret, cleanly", async () => {
+    const module = await validate(join(root, "elasticache"));
+    expect(module.valid, describeDiagnostics(module)).toBe(true);
+    expect(module.warning_count, describeDiagnostics(module)).toBe(0);
+    for (const args of [
+      { numCacheClusters: 3, snapshotRetentionDays: 7 },
+      { authSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-AbCdEf" },
+    ]) {
+      const result = await validateCall(args);
+      expect(result.valid, describeDiagnostics(result)).toBe(true);
+      expect(result.warning_count, describeDiagnostics(result)).toBe(0);
+    }
+  });
+
+  it("rejects bad values through the module's validation blocks", async () => {
+    const result = await validateCall({
+      nodeType: "t4g.small",
+      numCacheClusters: 1,
+      authTokenUpdateStrategy: "DELETE",
+    });
+    expect(result.valid).toBe(false);
+    const text = describeDiagnostics(result);
+    expect(text).toContain("node_type must be an ElastiCache node type such as cache.t4g.small.");
+    expect(text).toContain("num_cache_clusters must be a whole number >= 2 and <= 6.");
+    expect(text).toContain("auth_token_update_strategy must be one of ROTATE, SET.");
+  });
+});
