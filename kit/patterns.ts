@@ -7,13 +7,13 @@ export const PATTERNS = {
   awsRegion: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$",
   /** EC2 instance type, e.g. t3.medium, m7g.2xlarge, c6in.metal-24xl. */
   ec2InstanceType:
-    "^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]+xlarge|metal(-[0-9]+xl)?)$",
+    "^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]*xlarge|metal(-[0-9]+xl)?)$",
   /** RDS DB instance class, e.g. db.t3.micro, db.r7g.large. */
   rdsInstanceClass:
-    "^db\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]+xlarge)$",
+    "^db\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]*xlarge)$",
   /** ElastiCache node type, e.g. cache.t4g.small. */
   cacheNodeType:
-    "^cache\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]+xlarge)$",
+    "^cache\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]*xlarge)$",
   /** Lower-case DNS-style name used as a prefix for AWS names. */
   resourceName: "^[a-z][a-z0-9-]{1,30}[a-z0-9]$",
   /** S3 bucket name (the subset without dots, which also avoids TLS wildcard issues). */
@@ -28,6 +28,8 @@ export const PATTERNS = {
   email: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
   /** 12-digit AWS account id. */
   awsAccountId: "^[0-9]{12}$",
+  /** ARN of an IAM role (paths allowed). */
+  iamRoleArn: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",
   /** ARN of any AWS resource, or empty for "not set". */
   optionalArn: "^(arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+)?$",
 } as const;

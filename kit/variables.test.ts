@@ -33,19 +33,27 @@ const cases: { name: string; spec: VariableSpec<unknown>; good: unknown[]; bad: 
   {
     name: "ec2 instance type",
     spec: common.ec2InstanceType("x") as VariableSpec<unknown>,
-    good: ["t3.small", "t3.medium", "m7g.2xlarge", "c6in.large", "t3a.nano", "m5.metal"],
+    good: [
+      "t3.small",
+      "t3.medium",
+      "m5.xlarge",
+      "m7g.2xlarge",
+      "c6in.large",
+      "t3a.nano",
+      "m5.metal",
+    ],
     bad: ["t3.big", "t3", "db.t3.micro", "T3.small", "t3.medium "],
   },
   {
     name: "rds instance class",
     spec: common.rdsInstanceClass("x") as VariableSpec<unknown>,
-    good: ["db.t3.micro", "db.t3.small", "db.r7g.large", "db.m6i.2xlarge"],
+    good: ["db.t3.micro", "db.t3.small", "db.r7g.large", "db.r6g.xlarge", "db.m6i.2xlarge"],
     bad: ["t3.micro", "db.t3", "db.t3.big", "cache.t3.micro"],
   },
   {
     name: "cache node type",
     spec: common.cacheNodeType("x") as VariableSpec<unknown>,
-    good: ["cache.t4g.micro", "cache.t4g.small", "cache.r7g.large"],
+    good: ["cache.t4g.micro", "cache.t4g.small", "cache.r7g.large", "cache.r7g.xlarge"],
     bad: ["t4g.small", "cache.t4g", "db.t3.micro"],
   },
   {

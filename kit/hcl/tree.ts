@@ -26,7 +26,7 @@ export function renderStackHcl(
   moduleSourcePrefix?: string,
 ): Map<string, string> {
   const raw = (stack.toHclTerraform() as { hcl: string }).hcl;
-  let hcl = formatHcl(unquoteDependsOn(fixTerraformSettings(raw, stack)));
+  let hcl = formatHcl(unquoteReferenceLists(fixTerraformSettings(raw, stack)));
   if (moduleSourcePrefix !== undefined) {
     hcl = hcl.replace(/^(\s*source\s*=\s*)"\.\.\/([a-z0-9-]+)"$/gm, `$1"${moduleSourcePrefix}$2"`);
   }
@@ -58,11 +58,14 @@ function fixTerraformSettings(hcl: string, stack: TerraformStack): string {
   );
 }
 
-/** CDKTF quotes `depends_on` addresses (Terraform 0.11 syntax, a deprecation warning today). */
-function unquoteDependsOn(hcl: string): string {
+/**
+ * CDKTF quotes the references in `depends_on`, `ignore_changes` and `replace_triggered_by`
+ * (Terraform 0.11 syntax, a deprecation warning today); HCL wants them bare.
+ */
+function unquoteReferenceLists(hcl: string): string {
   return hcl.replace(
-    /depends_on = \[([^\]]*)\]/g,
-    (_block, items: string) => `depends_on = [${items.replace(/"([\w.-]+)"/g, "$1")}]`,
+    /\b(depends_on|ignore_changes|replace_triggered_by) = \[((?:\s*"[^"]*"\s*,?)*\s*)\]/g,
+    (_match, key: string, items: string) => `${key} = [${items.replace(/"([^"]*)"/g, "$1")}]`,
   );
 }
 
