@@ -1,5 +1,20 @@
+import { bastion } from "./bastion/index.ts";
+import { budgets } from "./budgets/index.ts";
+import { eks } from "./eks/index.ts";
+import { elasticache } from "./elasticache/index.ts";
+import { logging } from "./logging/index.ts";
 import { network } from "./network/index.ts";
+import { rds } from "./rds/index.ts";
 import { securityGroups } from "./security-groups/index.ts";
 
 /** Every module, each synthesized as its own stack and rendered under terraform/modules/. */
-export const MODULES = [network, securityGroups] as const;
+export const MODULES = [
+  network,
+  securityGroups,
+  eks,
+  rds,
+  elasticache,
+  bastion,
+  logging,
+  budgets,
+] as const;

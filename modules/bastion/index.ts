@@ -6,7 +6,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { Fn, ref, TerraformDataSource, TerraformStack, Token, type TerraformResource } from "cdktf";
+import { Fn, Token } from "cdktf";
+import { first, orEmpty } from "../../kit/expressions.ts";
 import { defineModule } from "../../kit/module.ts";
 import { AwsContext } from "../../kit/kms.ts";
 import { bastionInputs, type BastionInputs } from "./inputs.ts";
@@ -105,7 +106,7 @@ export const bastion = defineModule({
     });
 
     const ami = new DataAwsSsmParameter(scope, "ami", { count: ifEnabled(), name: AMI_PARAMETER });
-    const instance = new BastionInstance(scope, "bastion", {
+    const instance = new Instance(scope, "bastion", {
       count: ifEnabled(),
       // `insecure_value`: an AMI id is public, and `value` would mark the whole plan sensitive.
       ami: first(ami, "insecure_value"),
@@ -140,45 +141,14 @@ export const bastion = defineModule({
     });
 
     return {
-      instanceId: firstOrEmpty(first(instance, "id")),
-      privateIp: firstOrEmpty(first(instance, "private_ip")),
-      roleName: firstOrEmpty(first(role, "name")),
-      ssmStartSessionCommand: firstOrEmpty(
+      instanceId: orEmpty(first(instance, "id")),
+      privateIp: orEmpty(first(instance, "private_ip")),
+      roleName: orEmpty(first(role, "name")),
+      ssmStartSessionCommand: orEmpty(
         `aws ssm start-session --target ${first(instance, "id")} --region ${context.region}`,
       ),
     };
   },
 });
-
-/**
- * `aws_instance` whose HCL rendering writes `ignore_changes` entries as bare attribute names.
- * CDKTF 0.21 quotes them (Terraform 0.11 syntax; `terraform validate` warns about it) in HCL
- * only, its JSON is right. Drop this once kit/hcl/tree.ts unquotes them as it does `depends_on`.
- */
-class BastionInstance extends Instance {
-  override toHclTerraform(): unknown {
-    const hcl = super.toHclTerraform() as {
-      resource: Record<string, Record<string, { lifecycle?: { ignore_changes?: unknown } }>>;
-    };
-    const lifecycle = hcl.resource[this.terraformResourceType]?.[this.friendlyUniqueId]?.lifecycle;
-    if (lifecycle && Array.isArray(lifecycle.ignore_changes)) {
-      // A string starting with "[" is written verbatim by CDKTF's HCL renderer.
-      lifecycle.ignore_changes = `[${(lifecycle.ignore_changes as string[]).join(", ")}]`;
-    }
-    return hcl;
-  }
-}
-
-/** `<address>[0].<attribute>` of a resource or data source whose count is 0 or 1. */
-function first(element: TerraformResource | TerraformDataSource, attribute: string): string {
-  const prefix = TerraformDataSource.isTerraformDataSource(element) ? "data." : "";
-  const address = `${prefix}${element.terraformResourceType}.${element.friendlyUniqueId}[0].${attribute}`;
-  return Token.asString(ref(address, TerraformStack.of(element)));
-}
-
-/** The expression's value, or "" when it refers to an instance that count 0 did not create. */
-function firstOrEmpty(expression: string): string {
-  return Token.asString(Fn.try([expression, ""]));
-}
 
 export type { BastionInputs };

@@ -2,8 +2,7 @@ import { BudgetsBudget } from "@cdktf/provider-aws/lib/budgets-budget";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
-import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { Fn, Op, TerraformCount, TerraformIterator, Token } from "cdktf";
+import { Fn, Op, TerraformIterator, Token } from "cdktf";
 import { defineModule } from "../../kit/module.ts";
 import { AwsContext, EncryptionKey } from "../../kit/kms.ts";
 import { budgetsInputs, type BudgetsInputs } from "./inputs.ts";
@@ -78,13 +77,8 @@ export const budgets = defineModule({
       policy: publish.json,
     });
 
-    const perEmail = TerraformCount.of(Fn.lengthOf(vars.alertEmails));
-    new SnsTopicSubscription(scope, "email-subscriptions", {
-      count: perEmail,
-      topicArn: topic.arn,
-      protocol: "email",
-      endpoint: Fn.element(vars.alertEmails, perEmail.index),
-    });
+    // No e-mail subscriptions on the topic: Budgets already mails the addresses directly, and a
+    // subscription would deliver every alert twice. The topic is for chat and paging integrations.
 
     // One TagKeyValue filter when an environment tag is given, none (whole account) otherwise.
     const tagFilter = TerraformIterator.fromList(

@@ -46,7 +46,7 @@ export const budgetsInputs: InputSpec<BudgetsInputs> = {
   monthlyLimitUsd: positiveUsd,
   alertEmails: stringListVar({
     description:
-      "E-mail addresses that receive the budget alerts, 1 to 10 (the AWS Budgets limit per notification); each is also subscribed to the alert topic and must confirm the subscription.",
+      "E-mail addresses that receive the budget alerts, 1 to 10 (the AWS Budgets limit per notification).",
     minItems: 1,
     maxItems: 10,
     item: { regex: PATTERNS.email, what: "e-mail addresses" },

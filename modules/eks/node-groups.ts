@@ -149,7 +149,7 @@ export class NodeGroups extends Construct {
       const sized = groupId === "spot" ? sizes.spot : sizes.onDemand;
       const size = (bound: "min" | "max" | "desired") =>
         Token.asNumber(ref(`${local(sized)}.${bound}`, stack));
-      return new AutoscaledNodeGroup(this, groupId, {
+      return new EksNodeGroup(this, groupId, {
         count: TerraformCount.of(
           Token.asNumber(ref(`${local(sizes.counts)}.${toSnakeCase(groupId)}`, stack)),
         ),
@@ -196,27 +196,6 @@ export class NodeGroups extends Construct {
   /** Name of a counted node group, or "" when it has no instance. */
   static nameOf(group: EksNodeGroup): string {
     return Fn.join("", splat(group, "node_group_name"));
-  }
-}
-
-/**
- * A node group whose `ignore_changes` entries render as bare references in HCL. CDKTF 0.21 quotes
- * them (Terraform 0.11 syntax, a deprecation warning today) while the JSON form must keep plain
- * strings; an interpolation-only string is what the HCL formatter unwraps to a bare expression.
- * The kit's HCL tree does the same for `depends_on`; once it covers `ignore_changes`, this class
- * can go (the resource type and address stay the same).
- */
-class AutoscaledNodeGroup extends EksNodeGroup {
-  override toHclTerraform(): Record<string, unknown> {
-    const hcl = super.toHclTerraform() as {
-      resource?: Record<string, Record<string, { lifecycle?: { ignore_changes?: unknown } }>>;
-    };
-    const lifecycle =
-      hcl.resource?.[this.terraformResourceType]?.[this.friendlyUniqueId]?.lifecycle;
-    if (lifecycle && Array.isArray(lifecycle.ignore_changes)) {
-      lifecycle.ignore_changes = lifecycle.ignore_changes.map((ref: string) => `\${${ref}}`);
-    }
-    return hcl;
   }
 }
 

@@ -2,7 +2,7 @@ import { DataAwsSecretsmanagerRandomPassword } from "@cdktf/provider-aws/lib/dat
 import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Fn, Op, ref, TerraformStack, Token, type TerraformDataSource } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { splat } from "../../kit/expressions.ts";
 
@@ -71,7 +71,7 @@ export class AuthToken extends Construct {
       secretId: Fn.one(splat(secret, "id")),
       // Write-only: sent to AWS when the version number changes, never stored in state. Raising
       // it here would push a fresh random value; putting a value into the secret works too.
-      secretStringWo: Fn.one(dataSplat(random, "random_password")),
+      secretStringWo: Fn.one(splat(random, "random_password")),
       secretStringWoVersion: 1,
     });
 
@@ -88,10 +88,4 @@ export class AuthToken extends Construct {
     // SECRET IN STATE: the current token, as this data source's (sensitive) result.
     this.value = current.secretString;
   }
-}
-
-/** `data.<type>.<name>[*].<attribute>` of a counted data source, as a list. */
-function dataSplat(source: TerraformDataSource, attribute: string): string[] {
-  const address = `data.${source.terraformResourceType}.${source.friendlyUniqueId}[*].${attribute}`;
-  return Token.asList(ref(address, TerraformStack.of(source)));
 }
