@@ -109,7 +109,7 @@ export class GithubOidc extends Construct {
         {
           sid: "DescribeCluster",
           actions: ["eks:DescribeCluster"],
-          resources: [context.arn("eks", `cluster/${project}-${env}`)],
+          resources: [context.arn("eks", `cluster/${project}-${env}-eks`)],
         },
       ]);
       this.deployRoles[env] = deploy;

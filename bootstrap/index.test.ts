@@ -148,7 +148,7 @@ describe("GitHub Actions identity", () => {
       "${aws_ecr_repository.images_repository.arn}",
     ]);
     expect(policy.statement.find((s) => s.sid === "DescribeCluster")!.resources[0]).toMatch(
-      /:cluster\/expense-dev$/,
+      /:cluster\/expense-dev-eks$/,
     );
   });
 

@@ -1,4 +1,5 @@
-import { Aspects, LocalBackend, TerraformOutput } from "cdktf";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
+import { Aspects, Fn, LocalBackend, TerraformOutput, Token } from "cdktf";
 import { Stack } from "../kit/stack.ts";
 import type { Construct } from "constructs";
 import type { AccountConfig } from "../envs/schema.ts";
@@ -56,6 +57,11 @@ export class BootstrapStack extends Stack {
       abortIncompleteUploadDays: vars.abortIncompleteUploadDays,
     });
 
+    // Exists once per account; EKS node groups' encrypted volumes are created through it.
+    new IamServiceLinkedRole(this, "autoscaling-service-linked-role", {
+      count: Token.asNumber(Fn.conditional(vars.createAutoscalingServiceLinkedRole, 1, 0)),
+      awsServiceName: "autoscaling.amazonaws.com",
+    });
     const images = new ImageRepository(this, "images", { context, project: vars.project });
     const github = new GithubOidc(this, "github", {
       context,

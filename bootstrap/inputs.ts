@@ -1,5 +1,5 @@
 import { PATTERNS } from "../kit/patterns.ts";
-import { common, numberVar, stringVar, type InputSpec } from "../kit/variables.ts";
+import { boolVar, common, numberVar, stringVar, type InputSpec } from "../kit/variables.ts";
 
 /** Top-level variables of the bootstrap stack (defaults from `envs/account.ts`). */
 export interface BootstrapInputs {
@@ -10,6 +10,7 @@ export interface BootstrapInputs {
   noncurrentVersionExpirationDays: number;
   abortIncompleteUploadDays?: number;
   githubRepository: string;
+  createAutoscalingServiceLinkedRole?: boolean;
 }
 
 /** Variable spec of the bootstrap stack. */
@@ -47,5 +48,10 @@ export const bootstrapInputs: InputSpec<BootstrapInputs> = {
       regex: PATTERNS.githubRepository,
       what: "a GitHub repository as owner/name, without wildcards",
     },
+  }),
+  createAutoscalingServiceLinkedRole: boolVar({
+    description:
+      "Create the EC2 Auto Scaling service-linked role, which the EKS node volume key policy names (KMS rejects a policy naming a role that does not exist). Set false when the account already has it.",
+    default: true,
   }),
 };

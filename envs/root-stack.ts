@@ -1,4 +1,4 @@
-import { S3Backend, TerraformOutput } from "cdktf";
+import { Fn, S3Backend, TerraformOutput } from "cdktf";
 import { Stack } from "../kit/stack.ts";
 import type { Construct } from "constructs";
 import { configureAwsRoot } from "../kit/root-stack.ts";
@@ -14,7 +14,17 @@ import { PATTERNS } from "../kit/patterns.ts";
 import { network } from "../modules/network/index.ts";
 import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
+import { bastion } from "../modules/bastion/index.ts";
+import { budgets } from "../modules/budgets/index.ts";
+import { eks } from "../modules/eks/index.ts";
+import { elasticache } from "../modules/elasticache/index.ts";
+import { logging } from "../modules/logging/index.ts";
+import { rds } from "../modules/rds/index.ts";
+import { AwsContext } from "../kit/kms.ts";
 import type { EnvironmentConfig } from "./schema.ts";
+
+/** Kubernetes namespace of the API; its logs, deploy rights and network policy are scoped to it. */
+export const APP_NAMESPACE = "expense";
 
 /** The tunables of an environment: top-level variables whose defaults come from `envs/<env>.ts`. */
 export interface EnvironmentTunables {
@@ -162,6 +172,10 @@ export class EnvironmentStack extends Stack {
     this.addOverride("terraform.backend.s3.use_lockfile", true);
 
     const name = `${account.project}-${vars.environment}`;
+    const context = new AwsContext(this);
+    const role = (suffix: string) =>
+      `arn:${context.partition}:iam::${context.accountId}:role/${name}-${suffix}`;
+
     const net = network.call(this, "network", {
       name,
       vpcCidr: vars.vpcCidr,
@@ -175,11 +189,77 @@ export class EnvironmentStack extends Stack {
       vpcCidr: net.outputs.vpcCidr,
       bastionSshCidrs: vars.bastionSshCidrs,
     });
+    const cluster = eks.call(this, "eks", {
+      name,
+      clusterVersion: config.eks.version,
+      privateSubnetIds: net.outputs.privateSubnetIds,
+      nodeSecurityGroupId: groups.outputs.nodeSecurityGroupId,
+      publicAccessCidrs: config.eks.publicAccessCidrs,
+      logRetentionDays: vars.logRetentionDays,
+      // The CI apply role (bootstrap) administers the cluster it creates, plus any named people.
+      adminRoleArns: Fn.concat([[role("github-apply")], account.clusterAdminRoleArns]),
+      // The CI deploy role (bootstrap) may only manage the application's namespace.
+      deployRoleArn: role("github-deploy"),
+      deployNamespaces: [APP_NAMESPACE],
+      nodeInstanceTypes: vars.nodeInstanceTypes,
+      minNodes: vars.minNodes,
+      maxNodes: vars.maxNodes,
+      desiredNodes: vars.desiredNodes,
+      onDemandBaseNodes: vars.onDemandBaseNodes,
+      spotPercentage: vars.spotPercentage,
+    });
+    const database = rds.call(this, "rds", {
+      name,
+      subnetIds: net.outputs.dataSubnetIds,
+      securityGroupId: groups.outputs.rdsSecurityGroupId,
+      instanceClass: vars.rdsInstanceClass,
+      multiAz: config.rds.multiAz,
+      allocatedStorageGb: config.rds.allocatedStorageGb,
+      maxAllocatedStorageGb: config.rds.maxAllocatedStorageGb,
+      backupRetentionDays: config.rds.backupRetentionDays,
+      deletionProtection: config.rds.deletionProtection,
+      // Environments that protect their database also keep a snapshot when it is deleted.
+      finalSnapshot: config.rds.deletionProtection,
+      logRetentionDays: vars.logRetentionDays,
+    });
+    const cache = elasticache.call(this, "elasticache", {
+      name,
+      subnetIds: net.outputs.dataSubnetIds,
+      securityGroupId: groups.outputs.redisSecurityGroupId,
+      nodeType: vars.redisNodeType,
+      numCacheClusters: config.redis.nodeCount,
+      snapshotRetentionDays: config.redis.snapshotRetentionDays,
+      logRetentionDays: vars.logRetentionDays,
+    });
+    const jumpHost = bastion.call(this, "bastion", {
+      name,
+      enabled: vars.bastionEnabled,
+      subnetId: Fn.element(net.outputs.privateSubnetIds, 0),
+      securityGroupId: groups.outputs.bastionSecurityGroupId,
+      instanceType: vars.bastionInstanceType,
+    });
+    const logs = logging.call(this, "logging", {
+      name,
+      clusterName: cluster.outputs.clusterName,
+      namespaces: [APP_NAMESPACE],
+      retentionDays: vars.logRetentionDays,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+    });
+    const budget = budgets.call(this, "budgets", {
+      name,
+      monthlyLimitUsd: vars.monthlyBudgetUsd,
+      alertEmails: account.alertEmails,
+      environmentTag: vars.environment,
+    });
 
     const outputs: Record<string, [unknown, string]> = {
       vpc_id: [net.outputs.vpcId, "ID of the VPC."],
       vpc_cidr: [net.outputs.vpcCidr, "IPv4 CIDR block of the VPC."],
-      public_subnet_ids: [net.outputs.publicSubnetIds, "IDs of the public subnets."],
+      public_subnet_ids: [
+        net.outputs.publicSubnetIds,
+        "IDs of the public subnets (load balancers).",
+      ],
       private_subnet_ids: [net.outputs.privateSubnetIds, "IDs of the private subnets (EKS nodes)."],
       data_subnet_ids: [
         net.outputs.dataSubnetIds,
@@ -193,6 +273,60 @@ export class EnvironmentStack extends Stack {
       node_security_group_id: [
         groups.outputs.nodeSecurityGroupId,
         "Security group of the EKS nodes.",
+      ],
+      cluster_name: [cluster.outputs.clusterName, "Name of the EKS cluster."],
+      cluster_endpoint: [cluster.outputs.clusterEndpoint, "HTTPS endpoint of the EKS API server."],
+      cluster_certificate_authority_data: [
+        cluster.outputs.clusterCertificateAuthorityData,
+        "Base64 CA certificate of the EKS API server.",
+      ],
+      cluster_version: [cluster.outputs.clusterVersion, "Kubernetes version of the cluster."],
+      oidc_provider_arn: [
+        cluster.outputs.oidcProviderArn,
+        "ARN of the cluster's IAM OIDC provider (IRSA).",
+      ],
+      oidc_issuer_url: [cluster.outputs.oidcIssuerUrl, "OIDC issuer URL of the cluster."],
+      node_role_arn: [cluster.outputs.nodeRoleArn, "IAM role of the EKS nodes."],
+      db_endpoint: [database.outputs.endpoint, "Host name of the MySQL database (DB_HOST)."],
+      db_port: [database.outputs.port, "Port of the MySQL database (DB_PORT)."],
+      db_name: [database.outputs.databaseName, "Database name (DB_NAME)."],
+      db_master_secret_arn: [
+        database.outputs.masterUserSecretArn,
+        "Secrets Manager secret with the RDS-managed master credentials.",
+      ],
+      redis_primary_endpoint: [
+        cache.outputs.primaryEndpointAddress,
+        "Primary endpoint of the Redis replication group (REDIS_HOST).",
+      ],
+      redis_reader_endpoint: [
+        cache.outputs.readerEndpointAddress,
+        "Reader endpoint of the Redis replication group.",
+      ],
+      redis_port: [cache.outputs.port, "Port of Redis (REDIS_PORT)."],
+      redis_tls: [cache.outputs.tlsEnabled, "Whether Redis requires TLS (REDIS_TLS)."],
+      redis_auth_secret_arn: [
+        cache.outputs.authSecretArn,
+        "Secrets Manager secret holding the Redis AUTH token (REDIS_PASSWORD).",
+      ],
+      bastion_instance_id: [
+        jumpHost.outputs.instanceId,
+        "Instance ID of the bastion (empty when disabled).",
+      ],
+      bastion_ssm_command: [
+        jumpHost.outputs.ssmStartSessionCommand,
+        "Command that opens a Session Manager shell on the bastion.",
+      ],
+      app_log_group_names: [
+        logs.outputs.logGroupNames,
+        "CloudWatch log groups of the application namespaces.",
+      ],
+      fluent_bit_role_arn: [
+        logs.outputs.fluentBitRoleArn,
+        "IAM role for Fluent Bit's service account (IRSA).",
+      ],
+      budget_alerts_topic_arn: [
+        budget.outputs.snsTopicArn,
+        "SNS topic that receives the budget alerts.",
       ],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {

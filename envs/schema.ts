@@ -36,6 +36,11 @@ export const accountSchema = z.strictObject({
   alertEmails: z
     .array(pattern(PATTERNS.email, "an e-mail address"))
     .min(1, "must list at least one address"),
+  /**
+   * IAM roles of people who administer the clusters (EKS access entries), besides each
+   * environment's CI apply role; add the role you run `terraform apply` with by hand.
+   */
+  clusterAdminRoleArns: z.array(pattern(PATTERNS.iamRoleArn, "an IAM role ARN")).default([]),
 });
 
 /** Everything that differs between dev, staging and production. */

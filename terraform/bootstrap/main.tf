@@ -166,6 +166,14 @@ resource "aws_dynamodb_table" "state_lock_table" {
   }
 }
 
+resource "aws_iam_service_linked_role" "autoscaling_service_linked_role" {
+  aws_service_name = "autoscaling.amazonaws.com"
+  tags = {
+    Component = "bootstrap"
+  }
+  count = var.create_autoscaling_service_linked_role ? 1 : 0
+}
+
 data "aws_iam_policy_document" "images_key_policy" {
   statement {
     actions = [
@@ -452,7 +460,7 @@ data "aws_iam_policy_document" "github_deploy_dev_policy_document" {
       "eks:DescribeCluster"
     ]
     resources = [
-      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-dev"
+      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-dev-eks"
     ]
     sid = "DescribeCluster"
   }
@@ -578,7 +586,7 @@ data "aws_iam_policy_document" "github_deploy_staging_policy_document" {
       "eks:DescribeCluster"
     ]
     resources = [
-      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-staging"
+      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-staging-eks"
     ]
     sid = "DescribeCluster"
   }
@@ -704,7 +712,7 @@ data "aws_iam_policy_document" "github_deploy_production_policy_document" {
       "eks:DescribeCluster"
     ]
     resources = [
-      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-production"
+      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-production-eks"
     ]
     sid = "DescribeCluster"
   }

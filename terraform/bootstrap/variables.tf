@@ -84,3 +84,10 @@ variable "github_repository" {
     error_message = "github_repository must be a GitHub repository as owner/name, without wildcards."
   }
 }
+
+variable "create_autoscaling_service_linked_role" {
+  type        = bool
+  description = "Create the EC2 Auto Scaling service-linked role, which the EKS node volume key policy names (KMS rejects a policy naming a role that does not exist). Set false when the account already has it."
+  default     = true
+  nullable    = false
+}

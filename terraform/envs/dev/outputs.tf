@@ -13,7 +13,7 @@ output "vpc_cidr" {
 
 output "public_subnet_ids" {
   value       = module.network.public_subnet_ids
-  description = "IDs of the public subnets."
+  description = "IDs of the public subnets (load balancers)."
 }
 
 output "private_subnet_ids" {
@@ -39,4 +39,109 @@ output "alb_security_group_id" {
 output "node_security_group_id" {
   value       = module.security_groups.node_security_group_id
   description = "Security group of the EKS nodes."
+}
+
+output "cluster_name" {
+  value       = module.eks.cluster_name
+  description = "Name of the EKS cluster."
+}
+
+output "cluster_endpoint" {
+  value       = module.eks.cluster_endpoint
+  description = "HTTPS endpoint of the EKS API server."
+}
+
+output "cluster_certificate_authority_data" {
+  value       = module.eks.cluster_certificate_authority_data
+  description = "Base64 CA certificate of the EKS API server."
+}
+
+output "cluster_version" {
+  value       = module.eks.cluster_version
+  description = "Kubernetes version of the cluster."
+}
+
+output "oidc_provider_arn" {
+  value       = module.eks.oidc_provider_arn
+  description = "ARN of the cluster's IAM OIDC provider (IRSA)."
+}
+
+output "oidc_issuer_url" {
+  value       = module.eks.oidc_issuer_url
+  description = "OIDC issuer URL of the cluster."
+}
+
+output "node_role_arn" {
+  value       = module.eks.node_role_arn
+  description = "IAM role of the EKS nodes."
+}
+
+output "db_endpoint" {
+  value       = module.rds.endpoint
+  description = "Host name of the MySQL database (DB_HOST)."
+}
+
+output "db_port" {
+  value       = module.rds.port
+  description = "Port of the MySQL database (DB_PORT)."
+}
+
+output "db_name" {
+  value       = module.rds.database_name
+  description = "Database name (DB_NAME)."
+}
+
+output "db_master_secret_arn" {
+  value       = module.rds.master_user_secret_arn
+  description = "Secrets Manager secret with the RDS-managed master credentials."
+}
+
+output "redis_primary_endpoint" {
+  value       = module.elasticache.primary_endpoint_address
+  description = "Primary endpoint of the Redis replication group (REDIS_HOST)."
+}
+
+output "redis_reader_endpoint" {
+  value       = module.elasticache.reader_endpoint_address
+  description = "Reader endpoint of the Redis replication group."
+}
+
+output "redis_port" {
+  value       = module.elasticache.port
+  description = "Port of Redis (REDIS_PORT)."
+}
+
+output "redis_tls" {
+  value       = module.elasticache.tls_enabled
+  description = "Whether Redis requires TLS (REDIS_TLS)."
+}
+
+output "redis_auth_secret_arn" {
+  value       = module.elasticache.auth_secret_arn
+  description = "Secrets Manager secret holding the Redis AUTH token (REDIS_PASSWORD)."
+}
+
+output "bastion_instance_id" {
+  value       = module.bastion.instance_id
+  description = "Instance ID of the bastion (empty when disabled)."
+}
+
+output "bastion_ssm_command" {
+  value       = module.bastion.ssm_start_session_command
+  description = "Command that opens a Session Manager shell on the bastion."
+}
+
+output "app_log_group_names" {
+  value       = module.logging.log_group_names
+  description = "CloudWatch log groups of the application namespaces."
+}
+
+output "fluent_bit_role_arn" {
+  value       = module.logging.fluent_bit_role_arn
+  description = "IAM role for Fluent Bit's service account (IRSA)."
+}
+
+output "budget_alerts_topic_arn" {
+  value       = module.budgets.sns_topic_arn
+  description = "SNS topic that receives the budget alerts."
 }

@@ -87,7 +87,7 @@ variable "bastion_instance_type" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]+xlarge|metal(-[0-9]+xl)?)$", var.bastion_instance_type))
+    condition     = can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]*xlarge|metal(-[0-9]+xl)?)$", var.bastion_instance_type))
     error_message = "bastion_instance_type must be an EC2 instance type such as t3.medium."
   }
 }
@@ -116,7 +116,7 @@ variable "node_instance_types" {
   }
 
   validation {
-    condition     = alltrue([for v in var.node_instance_types : can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]+xlarge|metal(-[0-9]+xl)?)$", v))])
+    condition     = alltrue([for v in var.node_instance_types : can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]*xlarge|metal(-[0-9]+xl)?)$", v))])
     error_message = "node_instance_types must contain only EC2 instance types such as t3.medium."
   }
 }
@@ -188,7 +188,7 @@ variable "rds_instance_class" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^db\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]+xlarge)$", var.rds_instance_class))
+    condition     = can(regex("^db\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]*xlarge)$", var.rds_instance_class))
     error_message = "rds_instance_class must be an RDS instance class such as db.t3.micro."
   }
 }
@@ -200,7 +200,7 @@ variable "redis_node_type" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^cache\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]+xlarge)$", var.redis_node_type))
+    condition     = can(regex("^cache\\.[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(micro|small|medium|large|[0-9]*xlarge)$", var.redis_node_type))
     error_message = "redis_node_type must be an ElastiCache node type such as cache.t4g.small."
   }
 }
