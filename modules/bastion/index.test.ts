@@ -1,14 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { Testing, TerraformStack } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderStackHcl } from "../../kit/hcl/tree.ts";
-import { toSnakeCase } from "../../kit/naming.ts";
+import { renderModule, type RenderedModule } from "../../test/module-caller.ts";
 import { VariableError, type VariableSpec } from "../../kit/variables.ts";
 import { resourceOf, resourcesOf, synthModule } from "../../test/synth.ts";
-import { describeDiagnostics, init, terraformBinary, validate } from "../../test/terraform.ts";
+import { describeDiagnostics, terraformBinary, validate } from "../../test/terraform.ts";
 import { AMI_PARAMETER, bastion } from "./index.ts";
 import { bastionInputs } from "./inputs.ts";
 
@@ -207,31 +204,21 @@ describe("bastion inputs", () => {
 });
 
 describe.runIf(terraformBinary())("bastion with terraform", () => {
-  let root: string;
+  let rendered: RenderedModule;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "expense-bastion-"));
-    mkdirSync(join(root, "bastion"));
-    for (const [file, content] of renderStackHcl(stack))
-      writeFileSync(join(root, "bastion", file), content);
-    await init(join(root, "bastion"));
+    rendered = await renderModule(stack, "bastion");
   });
 
   /** A root module calling the rendered module with `args`, validated by real terraform. */
-  const validateCall = async (args: Record<string, unknown>) => {
-    const caller = mkdtempSync(join(root, "caller-"));
-    const lines = Object.entries({ ...required, ...args }).map(
-      ([key, value]) => `  ${toSnakeCase(key)} = ${JSON.stringify(value)}`,
+  const validateCall = (args: Record<string, unknown>) =>
+    rendered.validateCall(
+      { ...required, ...args },
+      'output "command" {\n  value = module.bastion.ssm_start_session_command\n}\n',
     );
-    writeFileSync(
-      join(caller, "main.tf"),
-      `module "bastion" {\n  source = "../bastion"\n${lines.join("\n")}\n}\n\noutput "command" {\n  value = module.bastion.ssm_start_session_command\n}\n`,
-    );
-    return validate(caller);
-  };
 
   it("validates the rendered HCL, and enabled and disabled calls, cleanly", async () => {
-    const module = await validate(join(root, "bastion"));
+    const module = await validate(rendered.dir);
     expect(module.valid, describeDiagnostics(module)).toBe(true);
     expect(module.warning_count, describeDiagnostics(module)).toBe(0);
     for (const enabled of [true, false]) {

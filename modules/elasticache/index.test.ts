@@ -1,14 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { Testing, TerraformStack } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderStackHcl } from "../../kit/hcl/tree.ts";
-import { toSnakeCase } from "../../kit/naming.ts";
+import { renderModule, type RenderedModule } from "../../test/module-caller.ts";
 import { VariableError, type VariableSpec } from "../../kit/variables.ts";
 import { resourceOf, resourcesOf, synthModule } from "../../test/synth.ts";
-import { describeDiagnostics, init, terraformBinary, validate } from "../../test/terraform.ts";
+import { describeDiagnostics, terraformBinary, validate } from "../../test/terraform.ts";
 import { elasticache } from "./index.ts";
 import { elasticacheInputs } from "./inputs.ts";
 
@@ -259,31 +255,18 @@ describe("elasticache inputs", () => {
 });
 
 describe.runIf(terraformBinary())("elasticache with terraform", () => {
-  let root: string;
+  let rendered: RenderedModule;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "expense-elasticache-"));
-    mkdirSync(join(root, "elasticache"));
-    for (const [file, content] of renderStackHcl(stack))
-      writeFileSync(join(root, "elasticache", file), content);
-    await init(join(root, "elasticache"));
+    rendered = await renderModule(stack, "elasticache");
   });
 
   /** A root module calling the rendered module with `args`, validated by real terraform. */
-  const validateCall = async (args: Record<string, unknown>) => {
-    const caller = mkdtempSync(join(root, "caller-"));
-    const lines = Object.entries({ ...required, ...args }).map(
-      ([key, value]) => `  ${toSnakeCase(key)} = ${JSON.stringify(value)}`,
-    );
-    writeFileSync(
-      join(caller, "main.tf"),
-      `module "redis" {\n  source = "../elasticache"\n${lines.join("\n")}\n}\n`,
-    );
-    return validate(caller);
-  };
+  const validateCall = (args: Record<string, unknown>) =>
+    rendered.validateCall({ ...required, ...args });
 
   it("validates the rendered HCL, and calls with and without an existing secret, cleanly", async () => {
-    const module = await validate(join(root, "elasticache"));
+    const module = await validate(rendered.dir);
     expect(module.valid, describeDiagnostics(module)).toBe(true);
     expect(module.warning_count, describeDiagnostics(module)).toBe(0);
     for (const args of [

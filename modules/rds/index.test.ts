@@ -1,16 +1,15 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { Testing, TerraformStack } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
-import { renderStackHcl } from "../../kit/hcl/tree.ts";
+import { renderModule, type RenderedModule } from "../../test/module-caller.ts";
 import { toSnakeCase } from "../../kit/naming.ts";
 import { VariableError, type VariableSpec } from "../../kit/variables.ts";
 import { resourceOf, resourcesOf, synthModule } from "../../test/synth.ts";
-import { describeDiagnostics, init, terraformBinary, validate } from "../../test/terraform.ts";
+import { describeDiagnostics, terraformBinary, validate } from "../../test/terraform.ts";
 import { rds } from "./index.ts";
 import { rdsInputs } from "./inputs.ts";
 
@@ -300,33 +299,18 @@ describe("rds inputs", () => {
 });
 
 describe.runIf(terraformBinary())("rds with terraform", () => {
-  let root: string;
+  let rendered: RenderedModule;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), "expense-rds-"));
-    mkdirSync(join(root, "rds"));
-    for (const [file, content] of renderStackHcl(stack))
-      writeFileSync(join(root, "rds", file), content);
-    await init(join(root, "rds"));
+    rendered = await renderModule(stack, "rds");
   });
 
-  const hclArgs = (args: Record<string, unknown>) =>
-    Object.entries({ ...required, ...args }).map(
-      ([key, value]) => `  ${toSnakeCase(key)} = ${JSON.stringify(value)}`,
-    );
-
   /** A root module calling the rendered module with `args`, validated by real terraform. */
-  const validateCall = async (args: Record<string, unknown>) => {
-    const caller = mkdtempSync(join(root, "caller-"));
-    writeFileSync(
-      join(caller, "main.tf"),
-      `module "rds" {\n  source = "../rds"\n${hclArgs(args).join("\n")}\n}\n`,
-    );
-    return validate(caller);
-  };
+  const validateCall = (args: Record<string, unknown>) =>
+    rendered.validateCall({ ...required, ...args });
 
   it("validates the rendered HCL, and a production-like call, without errors or warnings", async () => {
-    const module = await validate(join(root, "rds"));
+    const module = await validate(rendered.dir);
     expect(module.valid, describeDiagnostics(module)).toBe(true);
     expect(module.warning_count, describeDiagnostics(module)).toBe(0);
     const result = await validateCall({
@@ -351,7 +335,10 @@ describe.runIf(terraformBinary())("rds with terraform", () => {
     // `terraform validate` skips validations that refer to other variables; plan and console
     // evaluate them, and console needs neither credentials nor state.
     const evaluate = async (allocatedStorageGb: number, maxAllocatedStorageGb: number) => {
-      const vars = join(root, `storage-${allocatedStorageGb}-${maxAllocatedStorageGb}.tfvars.json`);
+      const vars = join(
+        dirname(rendered.dir),
+        `storage-${allocatedStorageGb}-${maxAllocatedStorageGb}.tfvars.json`,
+      );
       const values = { ...required, allocatedStorageGb, maxAllocatedStorageGb };
       writeFileSync(
         vars,
@@ -359,7 +346,7 @@ describe.runIf(terraformBinary())("rds with terraform", () => {
           Object.fromEntries(Object.entries(values).map(([k, v]) => [toSnakeCase(k), v])),
         ),
       );
-      return consoleEval(join(root, "rds"), vars, "var.max_allocated_storage_gb");
+      return consoleEval(rendered.dir, vars, "var.max_allocated_storage_gb");
     };
     // console reports a failed validation on stderr but still exits 0.
     const bad = await evaluate(200, 100);
