@@ -5,235 +5,32 @@
  * logging comparison. Prints p50/p95/p99 and requests/s, checks p95 against `slo.ts`, and writes
  * JSON to bench/results/. `npm run bench` (root or api/); BENCH_DURATION_SECONDS=10 by default.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import autocannon, { type Request } from "autocannon";
 import { SLO_P95_SECONDS } from "../src/slo.js";
+import { createTestDatabase, hostPort, type TestDatabase } from "../test/harness/fixtures.js";
+import { startMariaDb, startRedis, type ThrowawayServer } from "../test/harness/servers.js";
+import { startApi } from "./api-process.js";
 import {
-  createTestDatabase,
-  hostPort,
-  waitFor,
-  type TestDatabase,
-} from "../test/harness/fixtures.js";
-import {
-  freePort,
-  startMariaDb,
-  startRedis,
-  type ThrowawayServer,
-} from "../test/harness/servers.js";
-import { bucketDelta, bucketsOf, counterSum, histogramQuantile, percentile } from "./stats.js";
+  cacheRatio,
+  JSON_HEADERS,
+  LOAD,
+  random,
+  runScenario,
+  type ScenarioResult,
+  type SloClass,
+} from "./load.js";
+import { table } from "./report.js";
 
 const API_DIR = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS_DIR = join(API_DIR, "bench", "results");
-const DURATION = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
-const WARMUP = 2;
-const CONNECTIONS = 50;
 /** Rows inserted up front for the scenarios that need a fresh id per request. */
 const BULK_ROWS = 200_000;
 /** Targets from the issue for cached reads on this machine. */
 const TARGET = { cachedP95Ms: 10, cachedRps: 5_000 };
-
-type SloClass = keyof typeof SLO_P95_SECONDS;
-
-interface Scenario {
-  name: string;
-  /** The SLO the client-side p95 is compared with. */
-  slo: SloClass;
-  requests: Request[];
-  warmup?: boolean;
-  /** Checks on the server's own counters over the run; returns notes (e.g. cache miss ratio). */
-  verify?: (before: string, after: string, total: number) => string[];
-}
-
-interface ScenarioResult {
-  name: string;
-  logLevel: string;
-  requests: number;
-  durationSeconds: number;
-  requestsPerSecond: number;
-  latencyMs: { p50: number; p95: number; p99: number; max: number };
-  statusCounts: Record<string, number>;
-  /**
-   * CPU the API process spent per request. Unlike requests/s it barely moves when other
-   * processes compete for the CPU, so it is the figure to compare between runs on a busy machine.
-   */
-  apiCpuMicrosPerRequest: number | undefined;
-  errors: number;
-  timeouts: number;
-  slo: { class: SloClass; p95Seconds: number; pass: boolean };
-  /** p95 per SLO class as the Helm chart's alerts compute it from the API's own histogram. */
-  serverP95Ms: Partial<Record<SloClass, number>>;
-  notes: string[];
-}
-
-// ---- API process --------------------------------------------------------------------------
-
-interface Api {
-  url: string;
-  stop(): Promise<void>;
-  logBytes(): number;
-  /** CPU time (user + system) the API process has used, in microseconds; undefined off Linux. */
-  cpuMicros(): number | undefined;
-}
-
-const children = new Set<ChildProcess>();
-process.once("exit", () => children.forEach((child) => child.kill("SIGKILL")));
-
-async function startApi(env: Record<string, string>, logLevel: string): Promise<Api> {
-  const port = await freePort();
-  const logFile = join(tmpdir(), `expense-bench-api-${process.pid}-${logLevel}.log`);
-  const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ["dist/server.js"], {
-    cwd: API_DIR,
-    env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port), LOG_LEVEL: logLevel },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.add(child);
-  // Production logs go to stdout and a collector reads them; here a file plays the collector.
-  child.stdout!.pipe(log);
-  const url = `http://127.0.0.1:${port}`;
-  const live = () =>
-    fetch(`${url}/health/live`).then(
-      (res) => res.ok,
-      () => false,
-    );
-  await waitFor(async () => child.exitCode !== null || (await live()), 20_000, "API listening");
-  if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
-  return {
-    url,
-    logBytes: () => statSync(logFile).size,
-    cpuMicros: () => {
-      if (process.platform !== "linux" || !child.pid) return undefined;
-      // Fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second).
-      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return (Number(fields[11]) + Number(fields[12])) * 10_000;
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-      children.delete(child);
-    },
-  };
-}
-
-// ---- load --------------------------------------------------------------------------------
-
-async function metricsText(api: Api): Promise<string> {
-  return (await fetch(`${api.url}/metrics`)).text();
-}
-
-function serverP95(before: string, after: string): Partial<Record<SloClass, number>> {
-  const metric = "http_request_duration_seconds";
-  const classes: Array<[SloClass, Array<Record<string, string>>]> = [
-    ["cachedRead", [{ method: "GET", cache: "hit" }]],
-    ["uncachedRead", [{ method: "GET", cache: "miss" }]],
-    [
-      "write",
-      [
-        { method: "POST", route: "/transaction" },
-        { method: "DELETE", route: "/transaction" },
-        { method: "DELETE", route: "/transaction/:id" },
-      ],
-    ],
-  ];
-  const result: Partial<Record<SloClass, number>> = {};
-  for (const [name, matches] of classes) {
-    const merged = new Map<number, number>();
-    for (const match of matches) {
-      for (const [le, count] of bucketDelta(
-        bucketsOf(after, metric, match),
-        bucketsOf(before, metric, match),
-      )) {
-        merged.set(le, (merged.get(le) ?? 0) + count);
-      }
-    }
-    const p95 = histogramQuantile(0.95, merged);
-    if (p95 !== undefined) result[name] = Math.round(p95 * 1e5) / 100;
-  }
-  return result;
-}
-
-async function runScenario(
-  api: Api,
-  scenario: Scenario,
-  logLevel: string,
-): Promise<ScenarioResult> {
-  const options = { url: api.url, connections: CONNECTIONS, pipelining: 1, timeout: 10 };
-  if (scenario.warmup)
-    await autocannon({ ...options, duration: WARMUP, requests: scenario.requests });
-  const before = await metricsText(api);
-  const cpuBefore = api.cpuMicros();
-  let samples = new Float64Array(1 << 16);
-  let count = 0;
-  const statusCounts: Record<string, number> = {};
-  const instance = autocannon({ ...options, duration: DURATION, requests: scenario.requests });
-  instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
-    if (count === samples.length) {
-      const grown = new Float64Array(samples.length * 2);
-      grown.set(samples);
-      samples = grown;
-    }
-    samples[count++] = ms;
-    statusCounts[status] = (statusCounts[status] ?? 0) + 1;
-  });
-  const result = await instance;
-  const cpuAfter = api.cpuMicros();
-  const after = await metricsText(api);
-  const sorted = samples.subarray(0, count).sort();
-  const round = (ms: number) => Math.round(ms * 100) / 100;
-  const latencyMs = {
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted[count - 1] ?? Number.NaN),
-  };
-  const limit = SLO_P95_SECONDS[scenario.slo];
-  return {
-    name: scenario.name,
-    logLevel,
-    requests: count,
-    durationSeconds: result.duration,
-    requestsPerSecond: Math.round(count / result.duration),
-    latencyMs,
-    statusCounts,
-    apiCpuMicrosPerRequest:
-      cpuBefore === undefined || cpuAfter === undefined
-        ? undefined
-        : Math.round(((cpuAfter - cpuBefore) / count) * 10) / 10,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    slo: { class: scenario.slo, p95Seconds: limit, pass: latencyMs.p95 / 1_000 <= limit },
-    serverP95Ms: serverP95(before, after),
-    notes: scenario.verify?.(before, after, count) ?? [],
-  };
-}
-
-// ---- scenarios ---------------------------------------------------------------------------
-
-const JSON_HEADERS = { "content-type": "application/json" };
-const random = (ids: readonly number[]) => ids[Math.floor(Math.random() * ids.length)]!;
-
-function cacheRatio(operation: string, expect: "hit" | "miss") {
-  return (before: string, after: string, total: number): string[] => {
-    const delta = (metric: string) =>
-      counterSum(after, metric, { operation }) - counterSum(before, metric, { operation });
-    const hits = delta("expense_cache_hits_total");
-    const misses = delta("expense_cache_misses_total");
-    const queries =
-      counterSum(after, "expense_db_query_duration_seconds_count", { operation }) -
-      counterSum(before, "expense_db_query_duration_seconds_count", { operation });
-    const share = ((expect === "hit" ? hits : misses) / total) * 100;
-    // The server also finishes the requests in flight when the client stops, hence ~50 extra.
-    return [
-      `${operation}: ${hits} cache hits, ${misses} misses, ${queries} MySQL queries ` +
-        `for ${total} client requests (${share.toFixed(1)}% ${expect === "hit" ? "hits" : "misses"})`,
-    ];
-  };
-}
 
 async function seed(db: TestDatabase, rows: number, start = 0): Promise<void> {
   const batch = 5_000;
@@ -249,44 +46,6 @@ async function seed(db: TestDatabase, rows: number, start = 0): Promise<void> {
 
 const maxId = async (db: TestDatabase) =>
   (await db.query<{ id: number | null }>("SELECT MAX(id) AS id FROM transactions"))[0]!.id ?? 0;
-
-// ---- main --------------------------------------------------------------------------------
-
-function table(results: ScenarioResult[]): string {
-  const header = [
-    "scenario",
-    "log",
-    "req/s",
-    "p50 ms",
-    "p95 ms",
-    "p99 ms",
-    "non-2xx",
-    "API CPU µs/req",
-    "SLO p95",
-    "server p95 ms",
-  ];
-  const rows = results.map((r) => [
-    r.name,
-    r.logLevel,
-    String(r.requestsPerSecond),
-    r.latencyMs.p50.toFixed(2),
-    r.latencyMs.p95.toFixed(2),
-    r.latencyMs.p99.toFixed(2),
-    String(
-      Object.entries(r.statusCounts)
-        .filter(([s]) => !s.startsWith("2"))
-        .reduce((n, [, c]) => n + c, 0),
-    ),
-    r.apiCpuMicrosPerRequest === undefined ? "-" : r.apiCpuMicrosPerRequest.toFixed(1),
-    `${r.slo.pass ? "PASS" : "FAIL"} (<= ${r.slo.p95Seconds * 1000} ms)`,
-    Object.entries(r.serverP95Ms)
-      .map(([k, v]) => `${k} ${v}${v / 1000 <= SLO_P95_SECONDS[k as SloClass] ? "" : " FAIL"}`)
-      .join(", "),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
 
 async function main(): Promise<void> {
   console.log("building the API (tsc -p tsconfig.build.json)...");
@@ -446,7 +205,9 @@ async function main(): Promise<void> {
     await fetch(`${api.url}/transaction`, { method: "DELETE" });
     await seed(db, 50);
     const mixedIds = Array.from({ length: 50 }, (_, i) => i + 1);
-    let nextCreated = 51;
+    // Ids the mix's POSTs created (read from their responses): its DELETEs remove those, so the
+    // table stays near 50 rows and every DELETE hits an existing row.
+    const created: number[] = [];
     report(
       await runScenario(
         api,
@@ -470,14 +231,18 @@ async function main(): Promise<void> {
                     headers: JSON_HEADERS,
                     body: '{"amount":"3.20","desc":"coffee"}',
                   };
-                return { ...req, method: "DELETE", path: `/transaction/${nextCreated++}` };
+                const id = created.shift();
+                if (id === undefined) return { ...req, method: "GET", path: "/transaction" };
+                return { ...req, method: "DELETE", path: `/transaction/${id}` };
+              },
+              onResponse: (status, body) => {
+                if (status === 200 && body.startsWith('{"message":"added')) {
+                  created.push((JSON.parse(body) as { id: number }).id);
+                }
               },
             },
           ],
-          verify: (before, after, total) => [
-            ...cacheRatio("list", "hit")(before, after, total),
-            "DELETE targets ids created by the mix's POSTs in order; a DELETE that overtakes its POST is a 404",
-          ],
+          verify: cacheRatio("list", "hit"),
         },
         "info",
       ),
@@ -522,9 +287,9 @@ async function main(): Promise<void> {
       startedAt: new Date().toISOString(),
       machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
       settings: {
-        connections: CONNECTIONS,
-        durationSeconds: DURATION,
-        warmupSeconds: WARMUP,
+        connections: LOAD.connections,
+        durationSeconds: LOAD.durationSeconds,
+        warmupSeconds: LOAD.warmupSeconds,
         bulkRows: BULK_ROWS,
       },
       slo: SLO_P95_SECONDS,

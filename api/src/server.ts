@@ -13,8 +13,12 @@ import type { AppEnv } from "./http/env.js";
 import { describeError, type Logger } from "./logger.js";
 import { createRuntime, type RuntimeOptions } from "./runtime.js";
 
-/** Longest a shutdown waits for in-flight requests before closing their connections. */
-export const SHUTDOWN_GRACE_MS = 20_000;
+/**
+ * Longest a shutdown waits for in-flight requests before closing their connections. The chart
+ * gives the pod 30 s after it is marked for termination and spends 10 s of them in preStop, so
+ * this must end well inside the remaining 20 s for the pool and Redis to close before SIGKILL.
+ */
+export const SHUTDOWN_GRACE_MS = 15_000;
 
 const BAD_REQUEST_BODY = '{"message":"malformed HTTP request","error":{"code":"bad_request"}}';
 const BAD_REQUEST =

@@ -1,0 +1,61 @@
+/** The API under test as its own process (`node dist/server.js`, as in the image). */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { waitFor } from "../test/harness/fixtures.js";
+import { freePort } from "../test/harness/servers.js";
+
+const API_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/** A running API process. */
+export interface Api {
+  url: string;
+  stop(): Promise<void>;
+  logBytes(): number;
+  /** CPU time (user + system) the API process has used, in microseconds; undefined off Linux. */
+  cpuMicros(): number | undefined;
+}
+
+const children = new Set<ChildProcess>();
+process.once("exit", () => children.forEach((child) => child.kill("SIGKILL")));
+
+/** Starts `node dist/server.js` with `env` on a free port; logs go to a temporary file. */
+export async function startApi(env: Record<string, string>, logLevel: string): Promise<Api> {
+  const port = await freePort();
+  const logFile = join(tmpdir(), `expense-bench-api-${process.pid}-${logLevel}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, ["dist/server.js"], {
+    cwd: API_DIR,
+    env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port), LOG_LEVEL: logLevel },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.add(child);
+  // Production logs go to stdout and a collector reads them; here a file plays the collector.
+  child.stdout!.pipe(log);
+  const url = `http://127.0.0.1:${port}`;
+  const live = () =>
+    fetch(`${url}/health/live`).then(
+      (res) => res.ok,
+      () => false,
+    );
+  await waitFor(async () => child.exitCode !== null || (await live()), 20_000, "API listening");
+  if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+  return {
+    url,
+    logBytes: () => statSync(logFile).size,
+    cpuMicros: () => {
+      if (process.platform !== "linux" || !child.pid) return undefined;
+      // Fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      children.delete(child);
+    },
+  };
+}
