@@ -45,10 +45,8 @@ export function createLogger({ level = "info", destination }: LoggerOptions = {}
  * logged whole: only name, code and the driver's own message.
  */
 export function describeError(error: unknown): { name: string; code?: string; message: string } {
-  const cause =
-    error instanceof Error && error.cause instanceof Error && error.name !== "ApiError"
-      ? error.cause
-      : error;
+  // drizzle's DrizzleQueryError wraps the driver's error as `cause`.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
     return {

@@ -117,6 +117,12 @@ describe("contract routes", () => {
     expect((await call("/health/")).body).toBe("This is the health check");
   });
 
+  it("answers HEAD like GET, without a body", async () => {
+    const res = await rt.app.request("/transaction", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("");
+  });
+
   it("answers 405 with Allow for a known path and an unsupported method", async () => {
     const res = await call("/transaction", { method: "PUT" });
     expect(res.status).toBe(405);
@@ -217,5 +223,59 @@ describe("input validation: 400 naming the field, nothing written", () => {
       (list.body.result as Array<{ description: string }>).map((row) => row.description),
     ).toEqual(nasty);
     expect(await rowCount()).toBe(3);
+  });
+});
+
+describe("caching per write type", () => {
+  const outcome = async (path: string) => {
+    const count = async (metric: "cacheHits" | "cacheMisses") =>
+      (await rt.metrics[metric].get()).values.reduce((sum, value) => sum + value.value, 0);
+    const [hits, misses] = [await count("cacheHits"), await count("cacheMisses")];
+    const res = await call(path);
+    const cache =
+      (await count("cacheHits")) > hits
+        ? "hit"
+        : (await count("cacheMisses")) > misses
+          ? "miss"
+          : "none";
+    return { status: res.status, body: res.body, cache };
+  };
+  const add = async (desc: string) =>
+    (await call("/transaction", json({ amount: 1, desc }))).body.id as number;
+
+  it("serves repeated reads from Redis", async () => {
+    const id = await add("cached");
+    expect((await outcome("/transaction")).cache).toBe("miss");
+    expect((await outcome("/transaction")).cache).toBe("hit");
+    expect((await outcome(`/transaction/${id}`)).cache).toBe("miss");
+    expect((await outcome(`/transaction/${id}`)).cache).toBe("hit");
+  });
+
+  it("retires the list on POST, keeping cached rows", async () => {
+    const first = await add("first");
+    await outcome("/transaction");
+    await outcome(`/transaction/${first}`);
+    await add("second");
+    const list = await outcome("/transaction");
+    expect(list.cache).toBe("miss");
+    expect((list.body.result as unknown[]).length).toBe(2);
+    expect((await outcome(`/transaction/${first}`)).cache).toBe("hit");
+  });
+
+  it.each([
+    ["DELETE /transaction/:id", (id: number) => call(`/transaction/${id}`, { method: "DELETE" })],
+    ["DELETE /transaction/id", (id: number) => call("/transaction/id", json({ id }, "DELETE"))],
+    ["DELETE /transaction", () => call("/transaction", { method: "DELETE" })],
+  ])("retires the list and the rows on %s", async (_name, remove) => {
+    const id = await add("doomed");
+    await outcome("/transaction");
+    expect((await outcome(`/transaction/${id}`)).cache).toBe("miss");
+    expect((await outcome(`/transaction/${id}`)).cache).toBe("hit");
+    expect((await remove(id)).status).toBe(200);
+    const row = await outcome(`/transaction/${id}`);
+    expect(row).toMatchObject({ status: 404, cache: "miss" });
+    const list = await outcome("/transaction");
+    expect(list.cache).toBe("miss");
+    expect(list.body.result).toEqual([]);
   });
 });
