@@ -131,4 +131,24 @@ describe("JSON everywhere", () => {
     expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
     expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type");
   });
+
+  it("restricts CORS to the configured origins", async () => {
+    const config = testConfig(db.config, inject("testRedisUrl"), {
+      corsOrigin: ["https://app.example.com"],
+    });
+    const strict = await createTestRuntime(config);
+    try {
+      const allowed = await strict.app.request("/health", {
+        headers: { Origin: "https://app.example.com" },
+      });
+      expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
+      expect(allowed.headers.get("vary")).toContain("Origin");
+      const other = await strict.app.request("/health", {
+        headers: { Origin: "https://evil.example.com" },
+      });
+      expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    } finally {
+      await strict.close();
+    }
+  });
 });
