@@ -16,6 +16,7 @@ describe("environment root stacks", () => {
     for (const { environment } of ENVIRONMENTS) {
       const modules = synthesized.stackJson(environment).module ?? {};
       expect(Object.keys(modules).sort()).toEqual([
+        "addon_roles",
         "bastion",
         "budgets",
         "eks",
@@ -33,6 +34,18 @@ describe("environment root stacks", () => {
         subnet_ids: "${module.network.data_subnet_ids}",
         security_group_id: "${module.security_groups.rds_security_group_id}",
       });
+      expect(moduleCall(environment, "addon_roles")).toMatchObject({
+        cluster_name: "${module.eks.cluster_name}",
+        oidc_provider_arn: "${module.eks.oidc_provider_arn}",
+        oidc_issuer_host: "${module.eks.oidc_issuer_host}",
+      });
+      const outputs = synthesized.stackJson(environment).output ?? {};
+      expect(outputs.cluster_autoscaler_role_arn?.value).toBe(
+        "${module.addon_roles.cluster_autoscaler_role_arn}",
+      );
+      expect(outputs.load_balancer_controller_role_arn?.value).toBe(
+        "${module.addon_roles.load_balancer_controller_role_arn}",
+      );
       expect(moduleCall(environment, "elasticache").subnet_ids).toBe(
         "${module.network.data_subnet_ids}",
       );

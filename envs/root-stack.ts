@@ -1,4 +1,4 @@
-import { Fn, S3Backend, TerraformOutput } from "cdktf";
+import { Fn, TerraformOutput } from "cdktf";
 import { Stack } from "../kit/stack.ts";
 import type { Construct } from "constructs";
 import { configureAwsRoot } from "../kit/root-stack.ts";
@@ -14,6 +14,7 @@ import { PATTERNS } from "../kit/patterns.ts";
 import { network } from "../modules/network/index.ts";
 import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
+import { addonRoles } from "../modules/addon-roles/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
 import { budgets } from "../modules/budgets/index.ts";
 import { eks } from "../modules/eks/index.ts";
@@ -22,6 +23,7 @@ import { logging } from "../modules/logging/index.ts";
 import { rds } from "../modules/rds/index.ts";
 import { AwsContext } from "../kit/kms.ts";
 import type { EnvironmentConfig } from "./schema.ts";
+import { configureStateBackend } from "./state-backend.ts";
 
 /** Kubernetes namespace of the API; its logs, deploy rights and network policy are scoped to it. */
 export const APP_NAMESPACE = "expense";
@@ -157,19 +159,7 @@ export class EnvironmentStack extends Stack {
       },
     });
 
-    // Terraform forbids variables in a backend block; these come from the config at synth time
-    // and can be overridden with `terraform init -backend-config=...`.
-    new S3Backend(this, {
-      bucket: account.state.bucket,
-      key: `envs/${config.environment}/terraform.tfstate`,
-      region: account.region,
-      encrypt: true,
-      kmsKeyId: account.state.kmsKeyArn || undefined,
-      dynamodbTable: account.state.lockTable,
-    });
-    // S3-native locking (Terraform >= 1.10); the DynamoDB table stays for older clients and is
-    // what Terraform documents for the transition. CDKTF 0.21 predates the argument.
-    this.addOverride("terraform.backend.s3.use_lockfile", true);
+    configureStateBackend(this, account, config.environment);
 
     const name = `${account.project}-${vars.environment}`;
     const context = new AwsContext(this);
@@ -207,6 +197,12 @@ export class EnvironmentStack extends Stack {
       desiredNodes: vars.desiredNodes,
       onDemandBaseNodes: vars.onDemandBaseNodes,
       spotPercentage: vars.spotPercentage,
+    });
+    const addons = addonRoles.call(this, "addon_roles", {
+      name,
+      clusterName: cluster.outputs.clusterName,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
     });
     const database = rds.call(this, "rds", {
       name,
@@ -287,6 +283,14 @@ export class EnvironmentStack extends Stack {
       ],
       oidc_issuer_url: [cluster.outputs.oidcIssuerUrl, "OIDC issuer URL of the cluster."],
       node_role_arn: [cluster.outputs.nodeRoleArn, "IAM role of the EKS nodes."],
+      cluster_autoscaler_role_arn: [
+        addons.outputs.clusterAutoscalerRoleArn,
+        "IAM role for the cluster autoscaler's service account (IRSA).",
+      ],
+      load_balancer_controller_role_arn: [
+        addons.outputs.loadBalancerControllerRoleArn,
+        "IAM role for the AWS Load Balancer Controller's service account (IRSA).",
+      ],
       db_endpoint: [database.outputs.endpoint, "Host name of the MySQL database (DB_HOST)."],
       db_port: [database.outputs.port, "Port of the MySQL database (DB_PORT)."],
       db_name: [database.outputs.databaseName, "Database name (DB_NAME)."],

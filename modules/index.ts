@@ -1,3 +1,4 @@
+import { addonRoles } from "./addon-roles/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
 import { eks } from "./eks/index.ts";
@@ -16,5 +17,6 @@ export const MODULES = [
   elasticache,
   bastion,
   logging,
+  addonRoles,
   budgets,
 ] as const;

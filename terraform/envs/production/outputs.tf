@@ -76,6 +76,16 @@ output "node_role_arn" {
   description = "IAM role of the EKS nodes."
 }
 
+output "cluster_autoscaler_role_arn" {
+  value       = module.addon_roles.cluster_autoscaler_role_arn
+  description = "IAM role for the cluster autoscaler's service account (IRSA)."
+}
+
+output "load_balancer_controller_role_arn" {
+  value       = module.addon_roles.load_balancer_controller_role_arn
+  description = "IAM role for the AWS Load Balancer Controller's service account (IRSA)."
+}
+
 output "db_endpoint" {
   value       = module.rds.endpoint
   description = "Host name of the MySQL database (DB_HOST)."

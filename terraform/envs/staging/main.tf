@@ -49,6 +49,14 @@ module "eks" {
   source               = "../../modules/eks"
 }
 
+module "addon_roles" {
+  name              = "expense-${var.environment}"
+  cluster_name      = module.eks.cluster_name
+  oidc_provider_arn = module.eks.oidc_provider_arn
+  oidc_issuer_host  = module.eks.oidc_issuer_host
+  source            = "../../modules/addon-roles"
+}
+
 module "rds" {
   name                     = "expense-${var.environment}"
   subnet_ids               = module.network.data_subnet_ids
