@@ -114,5 +114,6 @@ describe("loadConfig", () => {
       "REDIS_HOST: is required",
     ]);
     expect(() => loadConfig({})).toThrow(/invalid configuration:\n {2}- DB_HOST/);
+    expect(loadConfig({ DB_HOST: "d", DB_USER: "u" }, { requireRedis: false }).db.host).toBe("d");
   });
 });

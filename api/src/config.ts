@@ -172,12 +172,21 @@ function parseDatabaseUrl(
   };
 }
 
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Require REDIS_HOST; the migration command, which never talks to Redis, does not. @default true */
+  requireRedis?: boolean;
+}
+
 /**
  * Parses and validates the API's configuration.
  * @param env the environment to read; only the names in `API_ENV_VARS` are looked at.
  * @throws ConfigError naming every invalid or missing variable (never echoing secret values).
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  { requireRedis = true }: LoadConfigOptions = {},
+): Config {
   const input: Record<string, string | undefined> = {};
   for (const name of PARSED_ENV_VARS) input[name] = env[name];
   const parsed = z.object(envShape).safeParse(input);
@@ -195,7 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!isSet("DB_HOST")) problems.push("DB_HOST: is required (or set DATABASE_URL)");
     if (!isSet("DB_USER")) problems.push("DB_USER: is required (or set DATABASE_URL)");
   }
-  if (!isSet("REDIS_HOST")) problems.push("REDIS_HOST: is required");
+  if (requireRedis && !isSet("REDIS_HOST")) problems.push("REDIS_HOST: is required");
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -208,13 +217,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         password: e.DB_PASSWORD ?? "",
         database: e.DB_NAME,
       };
-  if (!connection || !e.REDIS_HOST) throw new ConfigError(problems);
+  if (!connection) throw new ConfigError(problems);
 
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     db: { ...connection, tls: e.DB_TLS, poolSize: e.DB_POOL_SIZE },
-    redis: { host: e.REDIS_HOST, port: e.REDIS_PORT, password: e.REDIS_PASSWORD, tls: e.REDIS_TLS },
+    redis: {
+      host: e.REDIS_HOST ?? "",
+      port: e.REDIS_PORT,
+      password: e.REDIS_PASSWORD,
+      tls: e.REDIS_TLS,
+    },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     corsOrigin: e.CORS_ORIGIN,
   };

@@ -44,7 +44,7 @@ export async function runMigrations(config: DatabaseConfig): Promise<void> {
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { requireRedis: false });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
