@@ -1,6 +1,6 @@
 /** The API under test as its own process (`node dist/server.js`, as in the image). */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync, statSync } from "node:fs";
+import { createWriteStream, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -56,6 +56,9 @@ export async function startApi(env: Record<string, string>, logLevel: string): P
       child.kill("SIGTERM");
       await exited;
       children.delete(child);
+      // A 10 s run at info writes hundreds of megabytes of access log: keep only its size.
+      log.end();
+      rmSync(logFile, { force: true });
     },
   };
 }
