@@ -1,6 +1,7 @@
 import { App, type TerraformStack } from "cdktf";
 import { BootstrapStack } from "./bootstrap/index.ts";
 import { account, ENVIRONMENTS, type EnvironmentConfig } from "./envs/index.ts";
+import { PlatformStack } from "./envs/platform-stack.ts";
 import { EnvironmentStack } from "./envs/root-stack.ts";
 import type { TerraformModuleDefinition } from "./kit/module.ts";
 import type { OutputSpec } from "./kit/outputs.ts";
@@ -15,11 +16,14 @@ export interface Assembly {
   }[];
   readonly bootstrap: BootstrapStack;
   readonly environments: { readonly config: EnvironmentConfig; readonly stack: EnvironmentStack }[];
+  /** The `<env>-platform` stack of every environment (in-cluster add-ons, the API's settings). */
+  readonly platforms: { readonly config: EnvironmentConfig; readonly stack: PlatformStack }[];
 }
 
 /**
- * Assembles the app: one stack per module, the account bootstrap, and the root stack of every
- * environment. `npm run synth` (scripts/synth.ts, the cdktf.json app) synthesizes it.
+ * Assembles the app: one stack per module, the account bootstrap, and the two root stacks of every
+ * environment (`<env>` on AWS, then `<env>-platform` inside its cluster). `npm run synth`
+ * (scripts/synth.ts, the cdktf.json app) synthesizes it.
  */
 export function buildApp(outdir?: string): Assembly {
   const app = new App({ outdir });
@@ -37,5 +41,9 @@ export function buildApp(outdir?: string): Assembly {
     config,
     stack: new EnvironmentStack(app, config),
   }));
-  return { app, modules, bootstrap, environments };
+  const platforms = ENVIRONMENTS.map((config) => ({
+    config,
+    stack: new PlatformStack(app, config),
+  }));
+  return { app, modules, bootstrap, environments, platforms };
 }

@@ -28,5 +28,10 @@ export const dev = defineEnvironment(account, {
   },
   redis: { nodeType: "cache.t4g.micro", nodeCount: 2, snapshotRetentionDays: 1 },
   api: { cacheTtlSeconds: 60, minReplicas: 2, maxReplicas: 4 },
+  platform: {
+    prometheusRetentionDays: 3,
+    prometheusReplicas: 1,
+    loadBalancerControllerReplicas: 1,
+  },
   budget: { monthlyLimitUsd: 400 },
 });

@@ -28,5 +28,10 @@ export const production = defineEnvironment(account, {
   },
   redis: { nodeType: "cache.t4g.small", nodeCount: 3, snapshotRetentionDays: 7 },
   api: { cacheTtlSeconds: 300, minReplicas: 2, maxReplicas: 10 },
+  platform: {
+    prometheusRetentionDays: 15,
+    prometheusReplicas: 2,
+    loadBalancerControllerReplicas: 2,
+  },
   budget: { monthlyLimitUsd: 1500 },
 });

@@ -104,6 +104,18 @@ export const environmentSchema = z.strictObject({
     minReplicas: z.number().int().min(1),
     maxReplicas: z.number().int().min(1),
   }),
+  /** In-cluster add-ons of the `<env>-platform` stack. */
+  platform: z.strictObject({
+    /**
+     * Days Prometheus keeps samples. The Prometheus volume is an emptyDir (the cluster has no EBS
+     * CSI driver yet), so history also ends when the pod is rescheduled.
+     */
+    prometheusRetentionDays: z.number().int().min(1).max(90),
+    /** Prometheus replicas; each scrapes every target, two survive a node loss. */
+    prometheusReplicas: z.number().int().min(1).max(3),
+    /** AWS Load Balancer Controller replicas (leader-elected; a second keeps its webhooks up). */
+    loadBalancerControllerReplicas: z.number().int().min(1).max(3),
+  }),
   budget: z.strictObject({
     /** Monthly cost budget in USD; alerts at 80 % and 100 % actual, 100 % forecast. */
     monthlyLimitUsd: z.number().positive(),

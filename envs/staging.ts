@@ -28,5 +28,10 @@ export const staging = defineEnvironment(account, {
   },
   redis: { nodeType: "cache.t4g.small", nodeCount: 2, snapshotRetentionDays: 3 },
   api: { cacheTtlSeconds: 180, minReplicas: 2, maxReplicas: 6 },
+  platform: {
+    prometheusRetentionDays: 7,
+    prometheusReplicas: 1,
+    loadBalancerControllerReplicas: 2,
+  },
   budget: { monthlyLimitUsd: 600 },
 });

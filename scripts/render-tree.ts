@@ -40,5 +40,9 @@ export function renderTree(assembly: Assembly): RenderedTree {
       ),
     );
   }
+  // Platform stacks call no modules: no source prefix to rewrite, no tunables file.
+  for (const { config, stack } of assembly.platforms) {
+    add(`envs/${config.environment}-platform`, renderStackHcl(stack));
+  }
   return { terraform, others };
 }

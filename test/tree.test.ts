@@ -25,6 +25,8 @@ describe("generated tree", () => {
     for (const env of ["dev", "staging", "production"]) {
       expect(tree.terraform.has(`envs/${env}/main.tf`), env).toBe(true);
       expect(tree.terraform.has(`envs/${env}/example.tfvars`), env).toBe(true);
+      expect(tree.terraform.has(`envs/${env}-platform/main.tf`), env).toBe(true);
+      expect(tree.terraform.has(`envs/${env}-platform/providers.tf`), env).toBe(true);
     }
     expect(tree.terraform.has("bootstrap/main.tf")).toBe(true);
   });
@@ -36,11 +38,20 @@ describe("generated tree", () => {
         stack: e.stack as TerraformStack,
         dir: `envs/${e.config.environment}`,
       })),
+      ...assembly.platforms.map((p) => ({
+        stack: p.stack as TerraformStack,
+        dir: `envs/${p.config.environment}-platform`,
+      })),
       { stack: assembly.bootstrap as TerraformStack, dir: "bootstrap" },
     ]) {
-      const hcl = tree.terraform.get(`${dir}/main.tf`) ?? "";
+      const hcl = [
+        tree.terraform.get(`${dir}/main.tf`) ?? "",
+        tree.terraform.get(`${dir}/providers.tf`) ?? "",
+      ].join("\n");
       const json = synthesized.stackJson(stack.node.id);
       const blocks: [string, Record<string, unknown>][] = [];
+      for (const [type, configs] of Object.entries(json.provider ?? {}))
+        for (const config of configs) blocks.push([`provider "${type}" {`, config]);
       for (const [kind, byType] of [
         ["resource", json.resource],
         ["data", json.data],

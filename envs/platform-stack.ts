@@ -1,0 +1,341 @@
+import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { DataTerraformRemoteStateS3, Fn, type ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import { configureAwsRoot } from "../kit/root-stack.ts";
+import { Stack } from "../kit/stack.ts";
+import { common, declareVariables, type InputSpec } from "../kit/variables.ts";
+import { addonRolesInputs } from "../modules/addon-roles/inputs.ts";
+import { loggingInputs } from "../modules/logging/inputs.ts";
+import { PLATFORM_CHARTS, type PinnedChart } from "./platform-charts.ts";
+import { APP_NAMESPACE } from "./root-stack.ts";
+import type { EnvironmentConfig } from "./schema.ts";
+import { configureStateBackend, stateLocation } from "./state-backend.ts";
+
+/** Name of the ConfigMap and the Secret the API's chart reads (`config.existingConfigMap`, `secret.existingSecret`). */
+export const API_PLATFORM_OBJECT = "expense-api-platform";
+
+/** Provider versions of the platform stack, pinned like the AWS provider. */
+export const PLATFORM_PROVIDERS = {
+  helm: { source: "hashicorp/helm", version: "3.1.1" },
+  kubernetes: { source: "hashicorp/kubernetes", version: "2.38.0" },
+} as const;
+
+/** The IRSA annotation EKS's pod identity webhook reads. */
+const ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+/** A spec entry's default, which must exist: the platform uses the modules' service-account names. */
+function defaultOf<T>(spec: { default?: T }, what: string): T {
+  if (spec.default === undefined) throw new Error(`${what} has no default`);
+  return spec.default;
+}
+
+/** Where each add-on runs; the service accounts are the ones the IRSA roles trust. */
+export const ADDON_ACCOUNTS = {
+  fluentBit: {
+    namespace: defaultOf(loggingInputs.fluentBitNamespace, "logging.fluentBitNamespace"),
+    serviceAccount: defaultOf(
+      loggingInputs.fluentBitServiceAccount,
+      "logging.fluentBitServiceAccount",
+    ),
+  },
+  clusterAutoscaler: {
+    namespace: defaultOf(
+      addonRolesInputs.clusterAutoscalerNamespace,
+      "addonRoles.clusterAutoscalerNamespace",
+    ),
+    serviceAccount: defaultOf(
+      addonRolesInputs.clusterAutoscalerServiceAccount,
+      "addonRoles.clusterAutoscalerServiceAccount",
+    ),
+  },
+  loadBalancerController: {
+    namespace: defaultOf(
+      addonRolesInputs.loadBalancerControllerNamespace,
+      "addonRoles.loadBalancerControllerNamespace",
+    ),
+    serviceAccount: defaultOf(
+      addonRolesInputs.loadBalancerControllerServiceAccount,
+      "addonRoles.loadBalancerControllerServiceAccount",
+    ),
+  },
+} as const;
+
+/** Namespace of Prometheus and Grafana; the API chart's NetworkPolicy lets it scrape. */
+export const MONITORING_NAMESPACE = "monitoring";
+
+/** The tunables of a platform stack. */
+export interface PlatformTunables {
+  region: string;
+}
+
+/** Variable spec of the platform tunables (the default comes from `envs/<env>.ts`). */
+export const platformTunables: InputSpec<PlatformTunables> = {
+  region: common.region(
+    "AWS region of the environment's cluster, database and secrets, e.g. eu-west-1.",
+  ),
+};
+
+/**
+ * The `<env>-platform` root configuration: what runs inside the environment's cluster (monitoring,
+ * log shipping, cluster autoscaler, load balancer controller) and the API's connection settings.
+ * It reads the `<env>` stack's outputs from its remote state and is applied after it, never in the
+ * same run, so the helm and kubernetes providers are configured from a cluster that exists.
+ */
+export class PlatformStack extends Stack {
+  constructor(scope: Construct, config: EnvironmentConfig) {
+    const id = `${config.environment}-platform`;
+    super(scope, id);
+    const { account } = config;
+    const vars = declareVariables(this, platformTunables, { region: config.region });
+    configureAwsRoot(this, {
+      region: vars.region,
+      accountId: account.accountId,
+      tags: {
+        Project: account.project,
+        Environment: config.environment,
+        ManagedBy: "terraform",
+        CostCenter: account.costCenter,
+      },
+    });
+    configureStateBackend(this, account, id);
+
+    const env = new DataTerraformRemoteStateS3(
+      this,
+      "env",
+      stateLocation(account, config.environment),
+    );
+    const output = (name: string) => env.getString(name);
+    const clusterName = output("cluster_name");
+
+    // Short-lived tokens from the AWS CLI of whoever runs Terraform (CI's apply role is a cluster
+    // admin through its access entry); nothing cluster-specific is stored.
+    const exec = {
+      apiVersion: "client.authentication.k8s.io/v1beta1",
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", clusterName, "--region", vars.region],
+    };
+    const cluster = {
+      host: output("cluster_endpoint"),
+      clusterCaCertificate: Fn.base64decode(output("cluster_certificate_authority_data")),
+    };
+    new KubernetesProvider(this, "kubernetes", { ...cluster, exec: [exec] });
+    // Helm provider 3.x takes `kubernetes` and its `exec` as object attributes (`kubernetes = {`),
+    // while the 12.x bindings render them as blocks, which Terraform rejects in HCL; set them as
+    // an override, which renders as an attribute in both the JSON and the HCL.
+    const helm = new HelmProvider(this, "helm", {});
+    helm.addOverride("kubernetes", {
+      host: cluster.host,
+      cluster_ca_certificate: cluster.clusterCaCertificate,
+      exec: { api_version: exec.apiVersion, command: exec.command, args: exec.args },
+    });
+    for (const [name, { source, version }] of Object.entries(PLATFORM_PROVIDERS)) {
+      this.addOverride(`terraform.required_providers.${name}`, { source, version });
+    }
+
+    const namespace = (nsId: string, name: string, labels: Record<string, string> = {}) =>
+      new NamespaceV1(this, nsId, {
+        metadata: { name, labels: { "app.kubernetes.io/managed-by": "terraform", ...labels } },
+      });
+    const app = namespace("namespace-app", APP_NAMESPACE, {
+      // The API chart's pods meet `restricted`; enforce `baseline` and report the rest.
+      "pod-security.kubernetes.io/enforce": "baseline",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/audit": "restricted",
+    });
+    const monitoring = namespace("namespace-monitoring", MONITORING_NAMESPACE);
+    const logging = namespace("namespace-logging", ADDON_ACCOUNTS.fluentBit.namespace);
+
+    const release = (
+      releaseId: string,
+      chart: PinnedChart,
+      namespaceName: string,
+      values: Record<string, unknown>,
+      options: { timeout?: number; dependsOn?: ITerraformDependable[] } = {},
+    ) =>
+      new Release(this, releaseId, {
+        name: chart.chart,
+        namespace: namespaceName,
+        repository: chart.repository,
+        chart: chart.chart,
+        version: chart.version,
+        values: [Fn.yamlencode(values)],
+        atomic: true,
+        cleanupOnFail: true,
+        maxHistory: 5,
+        timeout: options.timeout ?? 600,
+        dependsOn: options.dependsOn,
+      });
+
+    // First: its webhooks intercept Services and pods, so it must be up before other charts.
+    const lbc = ADDON_ACCOUNTS.loadBalancerController;
+    const loadBalancerController = release(
+      "aws-load-balancer-controller",
+      PLATFORM_CHARTS.awsLoadBalancerController,
+      lbc.namespace,
+      {
+        clusterName,
+        // Nodes allow IMDS hop limit 1, so pods cannot look up the region and VPC themselves.
+        region: vars.region,
+        vpcId: output("vpc_id"),
+        replicaCount: config.platform.loadBalancerControllerReplicas,
+        serviceAccount: {
+          create: true,
+          name: lbc.serviceAccount,
+          annotations: { [ROLE_ANNOTATION]: output("load_balancer_controller_role_arn") },
+        },
+      },
+    );
+    const after = [loadBalancerController];
+
+    release(
+      "kube-prometheus-stack",
+      PLATFORM_CHARTS.kubePrometheusStack,
+      monitoring.metadata.name,
+      {
+        prometheus: {
+          prometheusSpec: {
+            retention: `${config.platform.prometheusRetentionDays}d`,
+            replicas: config.platform.prometheusReplicas,
+            // Select ServiceMonitors, PodMonitors, Probes and PrometheusRules of every namespace
+            // regardless of labels, so the API chart's objects are picked up.
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+            probeSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
+          },
+        },
+        grafana: {
+          // Empty: the Grafana chart generates a random password into the Secret
+          // `kube-prometheus-stack-grafana` (key admin-password) and keeps it on upgrades; it is
+          // never in git nor in Terraform state. Read it with kubectl when needed.
+          adminPassword: "",
+          sidecar: {
+            dashboards: {
+              enabled: true,
+              label: "grafana_dashboard",
+              labelValue: "1",
+              searchNamespace: "ALL",
+            },
+          },
+        },
+      },
+      { timeout: 900, dependsOn: after },
+    );
+
+    const fluentBit = ADDON_ACCOUNTS.fluentBit;
+    const logGroupPrefix = `/aws/eks/${clusterName}`;
+    release(
+      "aws-for-fluent-bit",
+      PLATFORM_CHARTS.awsForFluentBit,
+      logging.metadata.name,
+      {
+        serviceAccount: {
+          create: true,
+          name: fluentBit.serviceAccount,
+          annotations: { [ROLE_ANNOTATION]: output("fluent_bit_role_arn") },
+        },
+        // Only the application namespace's containers (file names are <pod>_<namespace>_<container>-<id>.log):
+        // its log group exists, and the role may write nowhere else.
+        input: { path: `/var/log/containers/*_${APP_NAMESPACE}_*.log` },
+        cloudWatchLogs: {
+          enabled: true,
+          region: vars.region,
+          logGroupName: `${logGroupPrefix}/${APP_NAMESPACE}`,
+          logGroupTemplate: `${logGroupPrefix}/$kubernetes['namespace_name']`,
+          logStreamTemplate: "$kubernetes['pod_name'].$kubernetes['container_name']",
+          // The groups come from the logging module with retention and KMS; the role cannot create any.
+          autoCreateGroup: false,
+        },
+        cloudWatch: { enabled: false },
+        firehose: { enabled: false },
+        kinesis: { enabled: false },
+        elasticsearch: { enabled: false },
+      },
+      { dependsOn: after },
+    );
+
+    const autoscaler = ADDON_ACCOUNTS.clusterAutoscaler;
+    release(
+      "cluster-autoscaler",
+      PLATFORM_CHARTS.clusterAutoscaler,
+      autoscaler.namespace,
+      {
+        cloudProvider: "aws",
+        awsRegion: vars.region,
+        autoDiscovery: { clusterName },
+        rbac: {
+          serviceAccount: {
+            create: true,
+            name: autoscaler.serviceAccount,
+            annotations: { [ROLE_ANNOTATION]: output("cluster_autoscaler_role_arn") },
+          },
+        },
+        extraArgs: {
+          // The on-demand and spot groups span the same zones with equivalent nodes.
+          "balance-similar-node-groups": true,
+          "skip-nodes-with-system-pods": false,
+          expander: "least-waste",
+        },
+      },
+      { dependsOn: after },
+    );
+
+    this.apiSettings(app, output);
+  }
+
+  /**
+   * The API's ConfigMap and Secret `expense-api-platform`, with exactly the connection keys the
+   * chart expects from the platform (names from `API_ENV_VARS`).
+   */
+  private apiSettings(app: NamespaceV1, output: (name: string) => string): void {
+    // SECRETS IN STATE: both data sources save the secret values in this stack's state, and the
+    // kubernetes_secret_v1 below keeps another copy (state is in the KMS-encrypted, versioned,
+    // TLS-only bucket; the platform state key is readable only by the CI apply role and admins).
+    // The alternative that keeps them out of Terraform entirely is the External Secrets Operator
+    // (an ExternalSecret syncing the two Secrets Manager secrets into this Secret, with an IRSA
+    // role that may read only them); it also follows RDS's automatic rotation of the master
+    // password, which this stack picks up only on its next apply.
+    const dbSecret = new DataAwsSecretsmanagerSecretVersion(this, "db-master-secret", {
+      secretId: output("db_master_secret_arn"),
+    });
+    const redisSecret = new DataAwsSecretsmanagerSecretVersion(this, "redis-auth-secret", {
+      secretId: output("redis_auth_secret_arn"),
+    });
+    const dbCredentials = Fn.jsondecode(dbSecret.secretString);
+    const metadata = {
+      name: API_PLATFORM_OBJECT,
+      namespace: app.metadata.name,
+      labels: {
+        "app.kubernetes.io/managed-by": "terraform",
+        "app.kubernetes.io/part-of": "expense",
+      },
+    };
+    new ConfigMapV1(this, "api-config", {
+      metadata,
+      data: {
+        DB_HOST: output("db_endpoint"),
+        DB_PORT: Fn.tostring(output("db_port")),
+        DB_USER: Fn.lookupNested(dbCredentials, ["username"]),
+        DB_NAME: output("db_name"),
+        DB_TLS: "true",
+        REDIS_HOST: output("redis_primary_endpoint"),
+        REDIS_PORT: Fn.tostring(output("redis_port")),
+        REDIS_TLS: "true",
+      },
+    });
+    new SecretV1(this, "api-secret", {
+      metadata,
+      type: "Opaque",
+      data: {
+        DB_PASSWORD: Fn.lookupNested(dbCredentials, ["password"]),
+        REDIS_PASSWORD: redisSecret.secretString,
+      },
+    });
+  }
+}
