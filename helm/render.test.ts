@@ -12,7 +12,8 @@ import { CHART_DIR, ENVIRONMENTS } from "./chart-files.ts";
 const HELM = process.env.HELM_BIN ?? "helm";
 const hasHelm = spawnSync(HELM, ["version"], { encoding: "utf8" }).status === 0;
 // In CI the render tests must run: .ci/run provides helm, and its absence is an error, not a skip.
-if (!hasHelm && process.env.CI === "true") throw new Error(`no helm binary (HELM_BIN=${HELM}) in CI`);
+if (!hasHelm && process.env.CI === "true")
+  throw new Error(`no helm binary (HELM_BIN=${HELM}) in CI`);
 
 /** A rendered Kubernetes object, loosely typed. */
 interface Manifest {
