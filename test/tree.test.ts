@@ -76,6 +76,26 @@ describe("generated tree", () => {
 });
 
 describe("stack structure", () => {
+  it("modules declare one described variable per input and describe every output", () => {
+    for (const { definition, stack } of assembly.modules) {
+      const json = synthesized.stackJson(stack.node.id);
+      const variables = json.variable ?? {};
+      expect(Object.keys(variables).length, definition.name).toBe(
+        Object.keys(definition.props.inputs as object).length,
+      );
+      for (const [name, variable] of Object.entries(variables)) {
+        expect(String(variable.description), `${definition.name}.${name}`).toMatch(
+          /^\S.{19,}\.$/s,
+        );
+      }
+      for (const [name, output] of Object.entries(json.output ?? {})) {
+        expect(String(output.description), `${definition.name} output ${name}`).toMatch(
+          /^\S.{9,}\.$/s,
+        );
+      }
+    }
+  });
+
   it("modules declare required_providers only: no provider block, no backend", () => {
     for (const id of moduleIds) {
       const json = synthesized.stackJson(id);

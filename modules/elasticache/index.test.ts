@@ -26,22 +26,6 @@ const required = {
 const CREATE_ONLY = "${(length(var.auth_secret_arn) < 1) ? 1 : 0}";
 
 describe("elasticache module", () => {
-  it("declares only variables, resources, data, outputs and required_providers", () => {
-    expect(json.provider).toBeUndefined();
-    expect(json.terraform).toEqual({
-      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
-      required_version: ">= 1.11.0",
-    });
-  });
-
-  it("describes every variable with a full sentence, and declares one per input", () => {
-    expect(Object.keys(variables).length).toBe(Object.keys(elasticacheInputs).length);
-    for (const [name, variable] of Object.entries(variables)) {
-      expect(String(variable.description).length, name).toBeGreaterThan(20);
-      expect(variable.description, name).toMatch(/^[A-Z`].*\.$/);
-    }
-  });
-
   it("runs Redis 7 with cluster mode disabled in the data subnets behind the given group", () => {
     expect(text).toHaveResourceWithProperties(ElasticacheReplicationGroup, {
       replication_group_id: "${var.name}-redis",

@@ -11,17 +11,6 @@ import { network } from "./index.ts";
 const { json, text } = synthModule(network as never);
 
 describe("network module", () => {
-  it("declares only variables, resources, data, outputs and required_providers", () => {
-    expect(json.provider).toBeUndefined();
-    expect(json.terraform).toEqual({
-      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
-      required_version: ">= 1.11.0",
-    });
-    for (const [name, variable] of Object.entries(json.variable ?? {})) {
-      expect(variable.description, name).toMatch(/\.$/);
-    }
-  });
-
   it("creates a VPC with DNS support and hostnames", () => {
     expect(text).toHaveResourceWithProperties(Vpc, {
       cidr_block: "${var.vpc_cidr}",

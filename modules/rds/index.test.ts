@@ -27,22 +27,6 @@ const required = {
 };
 
 describe("rds module", () => {
-  it("declares only variables, resources, data, outputs and required_providers", () => {
-    expect(json.provider).toBeUndefined();
-    expect(json.terraform).toEqual({
-      required_providers: { aws: { source: "hashicorp/aws", version: ">= 5.100.0, < 6.0.0" } },
-      required_version: ">= 1.11.0",
-    });
-  });
-
-  it("describes every variable with a full sentence, and declares one per input", () => {
-    expect(Object.keys(variables).length).toBe(Object.keys(rdsInputs).length);
-    for (const [name, variable] of Object.entries(variables)) {
-      expect(String(variable.description).length, name).toBeGreaterThan(20);
-      expect(variable.description, name).toMatch(/^[A-Z`].*\.$/);
-    }
-  });
-
   it("runs MySQL 8.0 in the data subnets, private, behind the given security group", () => {
     expect(text).toHaveResourceWithProperties(DbInstance, {
       identifier: "${var.name}-mysql",
