@@ -4,6 +4,7 @@ import { synthAll, type StackJson } from "../test/synth.ts";
 import { ENVIRONMENTS } from "./index.ts";
 import { CLUSTER_AUTOSCALER_KUBERNETES_MINOR, PLATFORM_CHARTS } from "./platform-charts.ts";
 import { API_PLATFORM_OBJECT, PLATFORM_PROVIDERS } from "./platform-stack.ts";
+import { DEPLOYER_GROUP } from "./root-stack.ts";
 
 const synthesized = synthAll();
 const platform = (env: string) => synthesized.stackJson(`${env}-platform`);
@@ -239,5 +240,29 @@ describe("platform root stacks", () => {
       expect(used.size).toBeGreaterThan(10);
       for (const name of used) expect(declared, name).toContain(name);
     }
+  });
+});
+
+describe("deploy rights for the chart's monitoring objects", () => {
+  it("binds the deploy role's Kubernetes group to ServiceMonitors and PrometheusRules in the app namespace only", () => {
+    const platform = synthAll().stackJson("dev-platform");
+    const role = platform.resource?.kubernetes_role_v1?.deployer_monitoring_role as {
+      metadata: { namespace: string };
+      rule: { api_groups: string[]; resources: string[] }[];
+    };
+    expect(role.rule).toEqual([
+      expect.objectContaining({
+        api_groups: ["monitoring.coreos.com"],
+        resources: ["servicemonitors", "prometheusrules"],
+      }),
+    ]);
+    const binding = platform.resource?.kubernetes_role_binding_v1?.deployer_monitoring_binding as {
+      subject: { kind: string; name: string }[];
+    };
+    expect(binding.subject).toEqual([
+      expect.objectContaining({ kind: "Group", name: DEPLOYER_GROUP }),
+    ]);
+    const eks = synthAll().stackJson("dev").module?.eks as { deploy_kubernetes_groups: string[] };
+    expect(eks.deploy_kubernetes_groups).toEqual([DEPLOYER_GROUP]);
   });
 });

@@ -4,6 +4,8 @@ import { Release } from "@cdktf/provider-helm/lib/release";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
+import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { DataTerraformRemoteStateS3, Fn, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
@@ -13,7 +15,7 @@ import { common, declareVariables, type InputSpec } from "../kit/variables.ts";
 import { addonRolesInputs } from "../modules/addon-roles/inputs.ts";
 import { loggingInputs } from "../modules/logging/inputs.ts";
 import { PLATFORM_CHARTS, type PinnedChart } from "./platform-charts.ts";
-import { APP_NAMESPACE } from "./root-stack.ts";
+import { APP_NAMESPACE, DEPLOYER_GROUP } from "./root-stack.ts";
 import type { EnvironmentConfig } from "./schema.ts";
 import { configureStateBackend, stateLocation } from "./state-backend.ts";
 
@@ -336,6 +338,29 @@ export class PlatformStack extends Stack {
         DB_PASSWORD: Fn.lookupNested(dbCredentials, ["password"]),
         REDIS_PASSWORD: redisSecret.secretString,
       },
+    });
+
+    // The CI deploy role's EKS access policy (AmazonEKSEditPolicy in the app namespace) does not
+    // cover the Prometheus Operator's custom resources that the chart ships; its access entry
+    // carries this group, bound here to exactly those resources in the app namespace.
+    const monitoringObjects = new RoleV1(this, "deployer-monitoring-role", {
+      metadata: { name: "expense-deployer-monitoring", namespace: app.metadata.name },
+      rule: [
+        {
+          apiGroups: ["monitoring.coreos.com"],
+          resources: ["servicemonitors", "prometheusrules"],
+          verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+        },
+      ],
+    });
+    new RoleBindingV1(this, "deployer-monitoring-binding", {
+      metadata: { name: "expense-deployer-monitoring", namespace: app.metadata.name },
+      roleRef: {
+        apiGroup: "rbac.authorization.k8s.io",
+        kind: "Role",
+        name: monitoringObjects.metadata.name,
+      },
+      subject: [{ kind: "Group", name: DEPLOYER_GROUP, apiGroup: "rbac.authorization.k8s.io" }],
     });
   }
 }

@@ -28,6 +28,9 @@ import { configureStateBackend } from "./state-backend.ts";
 /** Kubernetes namespace of the API; its logs, deploy rights and network policy are scoped to it. */
 export const APP_NAMESPACE = "expense";
 
+/** Kubernetes group of the CI deploy role; the platform stack binds it to the chart's monitoring objects. */
+export const DEPLOYER_GROUP = "expense-deployers";
+
 /** The tunables of an environment: top-level variables whose defaults come from `envs/<env>.ts`. */
 export interface EnvironmentTunables {
   environment: "dev" | "staging" | "production";
@@ -191,6 +194,7 @@ export class EnvironmentStack extends Stack {
       // The CI deploy role (bootstrap) may only manage the application's namespace.
       deployRoleArn: role("github-deploy"),
       deployNamespaces: [APP_NAMESPACE],
+      deployKubernetesGroups: [DEPLOYER_GROUP],
       nodeInstanceTypes: vars.nodeInstanceTypes,
       minNodes: vars.minNodes,
       maxNodes: vars.maxNodes,

@@ -153,3 +153,45 @@ resource "kubernetes_secret_v1" "api_secret" {
     namespace = kubernetes_namespace_v1.namespace_app.metadata[0].name
   }
 }
+
+resource "kubernetes_role_v1" "deployer_monitoring_role" {
+  metadata {
+    name      = "expense-deployer-monitoring"
+    namespace = kubernetes_namespace_v1.namespace_app.metadata[0].name
+  }
+  rule {
+    api_groups = [
+      "monitoring.coreos.com"
+    ]
+    resources = [
+      "servicemonitors",
+      "prometheusrules"
+    ]
+    verbs = [
+      "get",
+      "list",
+      "watch",
+      "create",
+      "update",
+      "patch",
+      "delete"
+    ]
+  }
+}
+
+resource "kubernetes_role_binding_v1" "deployer_monitoring_binding" {
+  metadata {
+    name      = "expense-deployer-monitoring"
+    namespace = kubernetes_namespace_v1.namespace_app.metadata[0].name
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role_v1.deployer_monitoring_role.metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = "expense-deployers"
+  }
+}

@@ -40,6 +40,9 @@ module "eks" {
   deploy_namespaces = [
     "expense",
   ]
+  deploy_kubernetes_groups = [
+    "expense-deployers",
+  ]
   node_instance_types  = var.node_instance_types
   min_nodes            = var.min_nodes
   max_nodes            = var.max_nodes
