@@ -41,7 +41,7 @@ describe("logging module", () => {
   });
 
   it("allows writing only to the module's log groups", () => {
-    const write = json.data?.aws_iam_policy_document?.fluent_bit_write as {
+    const write = json.data?.aws_iam_policy_document?.fluent_bit_permissions as {
       statement: { actions: string[]; resources: string }[];
     };
     expect(write.statement[0]!.actions).toEqual([

@@ -1,11 +1,9 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Fn, TerraformCount } from "cdktf";
 import { splat } from "../../kit/expressions.ts";
 import { AwsContext, cloudWatchLogsKeyStatement, EncryptionKey } from "../../kit/kms.ts";
 import { defineModule } from "../../kit/module.ts";
+import { ServiceAccountRole } from "../../kit/service-account-role.ts";
 import { loggingInputs, type LoggingInputs } from "./inputs.ts";
 import { loggingOutputs } from "./outputs.ts";
 
@@ -40,31 +38,15 @@ export const logging = defineModule({
       },
     });
 
-    const subject = `system:serviceaccount:${vars.fluentBitNamespace}:${vars.fluentBitServiceAccount}`;
-    const trust = new DataAwsIamPolicyDocument(scope, "fluent-bit-trust", {
-      statement: [
-        {
-          actions: ["sts:AssumeRoleWithWebIdentity"],
-          principals: [{ type: "Federated", identifiers: [vars.oidcProviderArn] }],
-          condition: [
-            { test: "StringEquals", variable: `${vars.oidcIssuerHost}:sub`, values: [subject] },
-            {
-              test: "StringEquals",
-              variable: `${vars.oidcIssuerHost}:aud`,
-              values: ["sts.amazonaws.com"],
-            },
-          ],
-        },
-      ],
-    });
-    const role = new IamRole(scope, "fluent-bit-role", {
-      name: `${vars.name}-fluent-bit`,
+    const fluentBit = new ServiceAccountRole(scope, "fluent-bit", {
+      roleName: `${vars.name}-fluent-bit`,
       description: "Fluent Bit (IRSA): writes container logs to the application log groups",
-      assumeRolePolicy: trust.json,
-      tags: { Name: `${vars.name}-fluent-bit` },
-    });
-    const write = new DataAwsIamPolicyDocument(scope, "fluent-bit-write", {
-      statement: [
+      oidcProviderArn: vars.oidcProviderArn,
+      oidcIssuerHost: vars.oidcIssuerHost,
+      namespace: vars.fluentBitNamespace,
+      serviceAccount: vars.fluentBitServiceAccount,
+      policyName: "write-application-logs",
+      statements: [
         {
           sid: "WriteApplicationLogs",
           actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
@@ -72,15 +54,10 @@ export const logging = defineModule({
         },
       ],
     });
-    new IamRolePolicy(scope, "fluent-bit-policy", {
-      name: "write-application-logs",
-      role: role.id,
-      policy: write.json,
-    });
 
     return {
       logGroupNames: splat(groups, "name"),
-      fluentBitRoleArn: role.arn,
+      fluentBitRoleArn: fluentBit.arn,
       kmsKeyArn: key.arn,
     };
   },

@@ -119,7 +119,7 @@ resource "aws_iam_role" "fluent_bit_role" {
   }
 }
 
-data "aws_iam_policy_document" "fluent_bit_write" {
+data "aws_iam_policy_document" "fluent_bit_permissions" {
   statement {
     actions = [
       "logs:CreateLogStream",
@@ -133,6 +133,6 @@ data "aws_iam_policy_document" "fluent_bit_write" {
 
 resource "aws_iam_role_policy" "fluent_bit_policy" {
   name   = "write-application-logs"
-  policy = data.aws_iam_policy_document.fluent_bit_write.json
+  policy = data.aws_iam_policy_document.fluent_bit_permissions.json
   role   = aws_iam_role.fluent_bit_role.id
 }
