@@ -84,9 +84,7 @@ describe("stack structure", () => {
         Object.keys(definition.props.inputs as object).length,
       );
       for (const [name, variable] of Object.entries(variables)) {
-        expect(String(variable.description), `${definition.name}.${name}`).toMatch(
-          /^\S.{19,}\.$/s,
-        );
+        expect(String(variable.description), `${definition.name}.${name}`).toMatch(/^\S.{19,}\.$/s);
       }
       for (const [name, output] of Object.entries(json.output ?? {})) {
         expect(String(output.description), `${definition.name} output ${name}`).toMatch(
