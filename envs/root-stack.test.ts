@@ -46,6 +46,8 @@ describe("environment root stacks", () => {
       expect(outputs.load_balancer_controller_role_arn?.value).toBe(
         "${module.addon_roles.load_balancer_controller_role_arn}",
       );
+      expect(outputs.ebs_kms_key_arn?.value).toBe("${module.eks.ebs_kms_key_arn}");
+      expect(outputs.ebs_csi_driver_role_arn?.value).toBe("${module.eks.ebs_csi_driver_role_arn}");
       expect(moduleCall(environment, "elasticache").subnet_ids).toBe(
         "${module.network.data_subnet_ids}",
       );

@@ -287,6 +287,14 @@ export class EnvironmentStack extends Stack {
       ],
       oidc_issuer_url: [cluster.outputs.oidcIssuerUrl, "OIDC issuer URL of the cluster."],
       node_role_arn: [cluster.outputs.nodeRoleArn, "IAM role of the EKS nodes."],
+      ebs_kms_key_arn: [
+        cluster.outputs.ebsKmsKeyArn,
+        "KMS key of the nodes' root volumes and of EBS CSI persistent volumes (the platform's gp3 StorageClass).",
+      ],
+      ebs_csi_driver_role_arn: [
+        cluster.outputs.ebsCsiDriverRoleArn,
+        "IAM role of the EBS CSI driver managed add-on's controller (IRSA).",
+      ],
       cluster_autoscaler_role_arn: [
         addons.outputs.clusterAutoscalerRoleArn,
         "IAM role for the cluster autoscaler's service account (IRSA).",

@@ -4,6 +4,7 @@ import {
 } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 
 /** Props of one IRSA role. */
@@ -16,15 +17,26 @@ export interface ServiceAccountRoleProps {
   readonly serviceAccount: string;
   readonly policyName: string;
   readonly statements: DataAwsIamPolicyDocumentStatement[];
+  /**
+   * Managed policies to attach by construct id, e.g.
+   * `{ "ebs-csi": "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy" }` (full ARNs,
+   * so the caller spells the partition). One `aws_iam_role_policy_attachment` each.
+   * @default {}
+   */
+  readonly managedPolicyArns?: Readonly<Record<string, string>>;
 }
 
 /**
  * An IAM role that exactly one Kubernetes service account may assume through the cluster's OIDC
- * provider (`StringEquals` on `<issuer>:sub` and `<issuer>:aud`), with one inline policy.
+ * provider (`StringEquals` on `<issuer>:sub` and `<issuer>:aud`), with one inline policy and,
+ * optionally, managed policies (`attachments`, so dependents can wait for them with `depends_on`).
  * @see https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
  */
 export class ServiceAccountRole extends Construct {
   readonly arn: string;
+  readonly role: IamRole;
+  readonly policy: IamRolePolicy;
+  readonly attachments: IamRolePolicyAttachment[];
 
   constructor(scope: Construct, id: string, props: ServiceAccountRoleProps) {
     super(scope, id);
@@ -45,7 +57,7 @@ export class ServiceAccountRole extends Construct {
         },
       ],
     });
-    const role = new IamRole(this, "role", {
+    this.role = new IamRole(this, "role", {
       name: props.roleName,
       description: props.description,
       assumeRolePolicy: trust.json,
@@ -54,11 +66,15 @@ export class ServiceAccountRole extends Construct {
     const policy = new DataAwsIamPolicyDocument(this, "permissions", {
       statement: props.statements,
     });
-    new IamRolePolicy(this, "policy", {
+    this.policy = new IamRolePolicy(this, "policy", {
       name: props.policyName,
-      role: role.id,
+      role: this.role.id,
       policy: policy.json,
     });
-    this.arn = role.arn;
+    this.attachments = Object.entries(props.managedPolicyArns ?? {}).map(
+      ([policyId, policyArn]) =>
+        new IamRolePolicyAttachment(this, policyId, { role: this.role.name, policyArn }),
+    );
+    this.arn = this.role.arn;
   }
 }

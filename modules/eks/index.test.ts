@@ -306,6 +306,123 @@ describe("eks nodes", () => {
   });
 });
 
+describe("eks EBS CSI driver", () => {
+  const addon = resource("aws_eks_addon", "ebs_csi_addon");
+
+  it("installs the managed add-on with its IRSA role, overwriting conflicts, at the cluster's default version", () => {
+    expect(addon).toMatchObject({
+      cluster_name: "${aws_eks_cluster.cluster.name}",
+      addon_name: "aws-ebs-csi-driver",
+      addon_version: "${data.aws_eks_addon_version.ebs_csi_version.version}",
+      service_account_role_arn: "${aws_iam_role.ebs_csi_role.arn}",
+      resolve_conflicts_on_create: "OVERWRITE",
+      resolve_conflicts_on_update: "OVERWRITE",
+    });
+    expect(json.data?.aws_eks_addon_version?.ebs_csi_version).toMatchObject({
+      addon_name: "aws-ebs-csi-driver",
+      kubernetes_version: "${aws_eks_cluster.cluster.version}",
+      most_recent: false,
+    });
+  });
+
+  it("waits for the node groups (its pods need a node to become ACTIVE) and the role's policies", () => {
+    expect(addon.depends_on).toEqual(
+      expect.arrayContaining([
+        "aws_eks_node_group.nodes_on_demand",
+        "aws_eks_node_group.nodes_spot",
+        "aws_iam_role_policy.ebs_csi_role_policy",
+        "aws_iam_role_policy_attachment.ebs_csi_role_ebs_csi_driver_policy",
+      ]),
+    );
+  });
+
+  it("lets only kube-system/ebs-csi-controller-sa assume the role, through the cluster's OIDC provider", () => {
+    const trust = policyDocument("ebs_csi_role_trust").statement;
+    expect(trust).toHaveLength(1);
+    expect(trust[0]).toMatchObject({
+      actions: ["sts:AssumeRoleWithWebIdentity"],
+      principals: [
+        {
+          type: "Federated",
+          identifiers: ["${aws_iam_openid_connect_provider.oidc_provider.arn}"],
+        },
+      ],
+      condition: [
+        {
+          test: "StringEquals",
+          variable:
+            '${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}:sub',
+          values: ["system:serviceaccount:kube-system:ebs-csi-controller-sa"],
+        },
+        {
+          test: "StringEquals",
+          variable:
+            '${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}:aud',
+          values: ["sts.amazonaws.com"],
+        },
+      ],
+    });
+    expect(resource("aws_iam_role", "ebs_csi_role")).toMatchObject({
+      name: "${var.name}-eks-ebs-csi-driver",
+      assume_role_policy: "${data.aws_iam_policy_document.ebs_csi_role_trust.json}",
+    });
+  });
+
+  it("attaches AmazonEBSCSIDriverPolicy in the current partition", () => {
+    expect(
+      resource("aws_iam_role_policy_attachment", "ebs_csi_role_ebs_csi_driver_policy"),
+    ).toEqual({
+      role: "${aws_iam_role.ebs_csi_role.name}",
+      policy_arn:
+        "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+    });
+  });
+
+  it("may use the nodes' EBS key only, and create grants only for AWS resources", () => {
+    const doc = policyDocument("ebs_csi_role_permissions");
+    expect(doc.statement).toHaveLength(2);
+    const key = "${aws_kms_key.nodes_ebs_key_key.arn}";
+    expect(statement(doc, "GrantsForAttachedVolumes")).toEqual({
+      sid: "GrantsForAttachedVolumes",
+      actions: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+      resources: [key],
+      condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+    });
+    expect(statement(doc, "EncryptVolumes")).toEqual({
+      sid: "EncryptVolumes",
+      actions: [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey",
+      ],
+      resources: [key],
+    });
+    expect(resource("aws_iam_role_policy", "ebs_csi_role_policy")).toMatchObject({
+      role: "${aws_iam_role.ebs_csi_role.id}",
+      policy: "${data.aws_iam_policy_document.ebs_csi_role_permissions.json}",
+    });
+  });
+
+  it("relies on the EBS key policy delegating to IAM (account root), so the role's policy suffices", () => {
+    expect(
+      statement(policyDocument("nodes_ebs_key_policy"), "AccountAdministersKey"),
+    ).toMatchObject({
+      actions: ["kms:*"],
+      principals: [
+        {
+          type: "AWS",
+          identifiers: [
+            "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:root",
+          ],
+        },
+      ],
+    });
+    expect(json.output?.ebs_csi_driver_role_arn?.value).toBe("${aws_iam_role.ebs_csi_role.arn}");
+  });
+});
+
 describe("eks interface", () => {
   it("declares the outputs the root stacks wire", () => {
     expect(Object.keys(json.output ?? {}).sort()).toEqual(
@@ -326,6 +443,8 @@ describe("eks interface", () => {
         "spot_node_group_name",
         "control_plane_log_group_name",
         "ebs_kms_key_arn",
+        "ebs_csi_driver_role_arn",
+        "ebs_csi_addon_version",
       ].sort(),
     );
     expect(json.output?.spot_node_group_name?.value).toBe(

@@ -5,6 +5,7 @@ import { Fn, Token, type IResolvable } from "cdktf";
 import { defineModule } from "../../kit/module.ts";
 import { AwsContext, cloudWatchLogsKeyStatement, EncryptionKey } from "../../kit/kms.ts";
 import { ClusterAccess } from "./access.ts";
+import { EbsCsiDriver } from "./ebs-csi.ts";
 import { CLUSTER_POLICIES, NODE_POLICIES, ServiceRole } from "./iam.ts";
 import { eksInputs, varRef, type EksInputs } from "./inputs.ts";
 import { NodeGroups } from "./node-groups.ts";
@@ -25,14 +26,15 @@ export const CONTROL_PLANE_LOG_TYPES = [
 /**
  * EKS cluster with envelope-encrypted secrets, every control-plane log type in a KMS-encrypted log
  * group the module owns, a private API endpoint (public only for listed CIDRs), access entries
- * instead of the aws-auth ConfigMap, an IAM OIDC provider for IRSA, and an on-demand plus a spot
- * managed node group sized from one set of totals.
+ * instead of the aws-auth ConfigMap, an IAM OIDC provider for IRSA, an on-demand plus a spot
+ * managed node group sized from one set of totals, and the EBS CSI driver add-on (persistent
+ * volumes encrypted with the nodes' EBS key).
  * @see https://docs.aws.amazon.com/eks/latest/best-practices/introduction.html
  */
 export const eks = defineModule({
   name: COMPONENT,
   description:
-    "EKS cluster with KMS-encrypted secrets, all control-plane logs in a KMS-encrypted log group, a private endpoint, access entries, an IRSA OIDC provider, and on-demand plus spot managed node groups (IMDSv2, encrypted gp3, no SSH).",
+    "EKS cluster with KMS-encrypted secrets, all control-plane logs in a KMS-encrypted log group, a private endpoint, access entries, an IRSA OIDC provider, on-demand plus spot managed node groups (IMDSv2, encrypted gp3, no SSH), and the EBS CSI driver managed add-on with its IRSA role.",
   inputs: eksInputs,
   outputs: eksOutputs,
   build: (scope, vars) => {
@@ -134,6 +136,17 @@ export const eks = defineModule({
       component: COMPONENT,
     });
 
+    const oidcIssuerHost = Fn.replace(issuer, "https://", "");
+    const ebsCsi = new EbsCsiDriver(scope, "ebs-csi", {
+      context,
+      cluster,
+      clusterName,
+      oidcProviderArn: oidc.arn,
+      oidcIssuerHost,
+      ebsKeyArn: nodes.ebsKey.arn,
+      nodeGroups: [nodes.onDemand, nodes.spot],
+    });
+
     return {
       clusterName: cluster.name,
       clusterArn: cluster.arn,
@@ -143,7 +156,7 @@ export const eks = defineModule({
       clusterSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
       oidcProviderArn: oidc.arn,
       oidcIssuerUrl: issuer,
-      oidcIssuerHost: Fn.replace(issuer, "https://", ""),
+      oidcIssuerHost,
       nodeRoleArn: nodeRole.role.arn,
       nodeRoleName: nodeRole.role.name,
       nodeSecurityGroupId: vars.nodeSecurityGroupId,
@@ -151,6 +164,8 @@ export const eks = defineModule({
       spotNodeGroupName: NodeGroups.nameOf(nodes.spot),
       controlPlaneLogGroupName: logGroup.name,
       ebsKmsKeyArn: nodes.ebsKey.arn,
+      ebsCsiDriverRoleArn: ebsCsi.role.arn,
+      ebsCsiAddonVersion: ebsCsi.addon.addonVersion,
     };
   },
 });

@@ -34,6 +34,12 @@ export const eksOutputs = {
     "Name of the CloudWatch log group of the control-plane logs (/aws/eks/<cluster>/cluster).",
   ),
   ebsKmsKeyArn: stringOutput(
-    "ARN of the KMS key encrypting the nodes' root volumes; reusable for EBS CSI volumes once the driver's role may use it.",
+    "ARN of the KMS key encrypting the nodes' root volumes and the EBS CSI driver's persistent volumes (its role may use it).",
+  ),
+  ebsCsiDriverRoleArn: stringOutput(
+    "ARN of the IAM role the EBS CSI driver's controller (kube-system/ebs-csi-controller-sa) assumes (IRSA).",
+  ),
+  ebsCsiAddonVersion: stringOutput(
+    "Version of the aws-ebs-csi-driver managed add-on (the EKS default for the cluster version).",
   ),
 } as const;

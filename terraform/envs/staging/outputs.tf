@@ -76,6 +76,16 @@ output "node_role_arn" {
   description = "IAM role of the EKS nodes."
 }
 
+output "ebs_kms_key_arn" {
+  value       = module.eks.ebs_kms_key_arn
+  description = "KMS key of the nodes' root volumes and of EBS CSI persistent volumes (the platform's gp3 StorageClass)."
+}
+
+output "ebs_csi_driver_role_arn" {
+  value       = module.eks.ebs_csi_driver_role_arn
+  description = "IAM role of the EBS CSI driver managed add-on's controller (IRSA)."
+}
+
 output "cluster_autoscaler_role_arn" {
   value       = module.addon_roles.cluster_autoscaler_role_arn
   description = "IAM role for the cluster autoscaler's service account (IRSA)."

@@ -525,3 +525,111 @@ resource "aws_eks_node_group" "nodes_spot" {
     ]
   }
 }
+
+data "aws_iam_policy_document" "ebs_csi_role_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa"
+      ]
+      variable = "${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}:sub"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}:aud"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.oidc_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "ebs_csi_role" {
+  assume_role_policy = data.aws_iam_policy_document.ebs_csi_role_trust.json
+  description        = "EBS CSI driver controller (IRSA): creates, attaches and deletes EBS volumes"
+  name               = "${var.name}-eks-ebs-csi-driver"
+  tags = {
+    Name      = "${var.name}-eks-ebs-csi-driver"
+    Component = "eks"
+  }
+}
+
+data "aws_iam_policy_document" "ebs_csi_role_permissions" {
+  statement {
+    actions = [
+      "kms:CreateGrant",
+      "kms:ListGrants",
+      "kms:RevokeGrant"
+    ]
+    resources = [
+      aws_kms_key.nodes_ebs_key_key.arn
+    ]
+    sid = "GrantsForAttachedVolumes"
+    condition {
+      test = "Bool"
+      values = [
+        "true"
+      ]
+      variable = "kms:GrantIsForAWSResource"
+    }
+  }
+  statement {
+    actions = [
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.nodes_ebs_key_key.arn
+    ]
+    sid = "EncryptVolumes"
+  }
+}
+
+resource "aws_iam_role_policy" "ebs_csi_role_policy" {
+  name   = "use-ebs-kms-key"
+  policy = data.aws_iam_policy_document.ebs_csi_role_permissions.json
+  role   = aws_iam_role.ebs_csi_role.id
+}
+
+resource "aws_iam_role_policy_attachment" "ebs_csi_role_ebs_csi_driver_policy" {
+  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+  role       = aws_iam_role.ebs_csi_role.name
+}
+
+data "aws_eks_addon_version" "ebs_csi_version" {
+  addon_name         = "aws-ebs-csi-driver"
+  kubernetes_version = aws_eks_cluster.cluster.version
+  most_recent        = false
+}
+
+resource "aws_eks_addon" "ebs_csi_addon" {
+  addon_name                  = "aws-ebs-csi-driver"
+  addon_version               = data.aws_eks_addon_version.ebs_csi_version.version
+  cluster_name                = aws_eks_cluster.cluster.name
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.ebs_csi_role.arn
+  tags = {
+    Name      = "${var.name}-eks-aws-ebs-csi-driver"
+    Component = "eks"
+  }
+  depends_on = [
+    aws_eks_node_group.nodes_on_demand,
+    aws_eks_node_group.nodes_spot,
+    aws_iam_role_policy.ebs_csi_role_policy,
+    aws_iam_role_policy_attachment.ebs_csi_role_ebs_csi_driver_policy,
+  ]
+}

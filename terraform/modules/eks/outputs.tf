@@ -78,5 +78,15 @@ output "control_plane_log_group_name" {
 
 output "ebs_kms_key_arn" {
   value       = aws_kms_key.nodes_ebs_key_key.arn
-  description = "ARN of the KMS key encrypting the nodes' root volumes; reusable for EBS CSI volumes once the driver's role may use it."
+  description = "ARN of the KMS key encrypting the nodes' root volumes and the EBS CSI driver's persistent volumes (its role may use it)."
+}
+
+output "ebs_csi_driver_role_arn" {
+  value       = aws_iam_role.ebs_csi_role.arn
+  description = "ARN of the IAM role the EBS CSI driver's controller (kube-system/ebs-csi-controller-sa) assumes (IRSA)."
+}
+
+output "ebs_csi_addon_version" {
+  value       = aws_eks_addon.ebs_csi_addon.addon_version
+  description = "Version of the aws-ebs-csi-driver managed add-on (the EKS default for the cluster version)."
 }
