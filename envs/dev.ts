@@ -30,6 +30,7 @@ export const dev = defineEnvironment(account, {
   api: { cacheTtlSeconds: 60, minReplicas: 2, maxReplicas: 4 },
   platform: {
     prometheusRetentionDays: 3,
+    prometheusStorageGb: 20,
     prometheusReplicas: 1,
     loadBalancerControllerReplicas: 1,
   },

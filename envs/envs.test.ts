@@ -121,6 +121,16 @@ describe("environment validation", () => {
     ["redis.nodeCount", (i: EnvironmentInput) => (i.redis.nodeCount = 1), "1"],
     ["eks.minNodes", (i: EnvironmentInput) => (i.eks.minNodes = 9), "9"],
     ["api.minReplicas", (i: EnvironmentInput) => (i.api.minReplicas = 20), "20"],
+    [
+      "platform.prometheusStorageGb",
+      (i: EnvironmentInput) => (i.platform.prometheusStorageGb = 5),
+      "5",
+    ],
+    [
+      "platform.prometheusStorageGb",
+      (i: EnvironmentInput) => (i.platform.prometheusStorageGb = 20.5),
+      "20.5",
+    ],
   ])("rejects a bad %s", (field, breakIt, shown) => {
     const input = devInput();
     breakIt(input);

@@ -3,7 +3,7 @@ import { API_ENV_VARS } from "../api/src/env-vars.ts";
 import { synthAll, type StackJson } from "../test/synth.ts";
 import { ENVIRONMENTS } from "./index.ts";
 import { CLUSTER_AUTOSCALER_KUBERNETES_MINOR, PLATFORM_CHARTS } from "./platform-charts.ts";
-import { API_PLATFORM_OBJECT, PLATFORM_PROVIDERS } from "./platform-stack.ts";
+import { API_PLATFORM_OBJECT, PLATFORM_PROVIDERS, STORAGE_CLASS } from "./platform-stack.ts";
 import { DEPLOYER_GROUP } from "./root-stack.ts";
 
 const synthesized = synthAll();
@@ -239,6 +239,63 @@ describe("platform root stacks", () => {
       );
       expect(used.size).toBeGreaterThan(10);
       for (const name of used) expect(declared, name).toContain(name);
+    }
+  });
+});
+
+describe("persistent storage", () => {
+  it("make an encrypted gp3 class of the EBS CSI driver with the env's EBS key the cluster default", () => {
+    for (const { environment } of ENVIRONMENTS) {
+      const classes = platform(environment).resource?.kubernetes_storage_class_v1 ?? {};
+      expect(Object.keys(classes)).toEqual(["storage_class_gp3"]);
+      expect(classes.storage_class_gp3).toMatchObject({
+        metadata: {
+          name: "gp3",
+          annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+          labels: { "app.kubernetes.io/managed-by": "terraform" },
+        },
+        storage_provisioner: "ebs.csi.aws.com",
+        reclaim_policy: "Delete",
+        volume_binding_mode: "WaitForFirstConsumer",
+        allow_volume_expansion: true,
+        parameters: {
+          type: "gp3",
+          "csi.storage.k8s.io/fstype": "ext4",
+          encrypted: "true",
+          kmsKeyId: remote("ebs_kms_key_arn"),
+        },
+      });
+      expect(STORAGE_CLASS).toBe("gp3");
+    }
+  });
+
+  it.each(ENVIRONMENTS.map((config) => [config.environment, config] as const))(
+    "give %s's Prometheus replicas a gp3 volume of the configured size, and cap retention below it",
+    (environment, config) => {
+      const gb = config.platform.prometheusStorageGb;
+      const kps = valuesOf(platform(environment), "kube_prometheus_stack");
+      expect(kps).toContain(
+        `"storageSpec" = {"volumeClaimTemplate" = {"spec" = {"storageClassName" = kubernetes_storage_class_v1.storage_class_gp3.metadata[0].name, "accessModes" = ["ReadWriteOnce"], "resources" = {"requests" = {"storage" = "${gb}Gi"}}}}}`,
+      );
+      expect(kps).toContain(`"retentionSize" = "${Math.floor(gb * 0.9)}GB"`);
+      expect(kps).toContain('"persistence" = {"enabled" = false}');
+    },
+  );
+
+  it("size the Prometheus volumes per environment from config, growing with the environment", () => {
+    const sizes = ENVIRONMENTS.map((c) => [c.environment, c.platform.prometheusStorageGb]);
+    expect(Object.fromEntries(sizes)).toEqual({ dev: 20, staging: 50, production: 100 });
+  });
+
+  it("install kube-prometheus-stack only after the storage class exists", () => {
+    for (const { environment } of ENVIRONMENTS) {
+      const release = releasesOf(platform(environment)).kube_prometheus_stack;
+      expect(release?.depends_on).toEqual(
+        expect.arrayContaining([
+          "helm_release.aws_load_balancer_controller",
+          "kubernetes_storage_class_v1.storage_class_gp3",
+        ]),
+      );
     }
   });
 });

@@ -7,6 +7,7 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { DataTerraformRemoteStateS3, Fn, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { configureAwsRoot } from "../kit/root-stack.ts";
@@ -70,6 +71,15 @@ export const ADDON_ACCOUNTS = {
 
 /** Namespace of Prometheus and Grafana; the API chart's NetworkPolicy lets it scrape. */
 export const MONITORING_NAMESPACE = "monitoring";
+
+/**
+ * The cluster's default StorageClass: encrypted gp3 through the EBS CSI driver (the `<env>` stack's
+ * managed add-on), with the environment's EBS key.
+ */
+export const STORAGE_CLASS = "gp3";
+
+/** Share of the Prometheus volume its samples may fill before the oldest blocks are dropped. */
+export const PROMETHEUS_RETENTION_SIZE_SHARE = 0.9;
 
 /** The tunables of a platform stack. */
 export interface PlatformTunables {
@@ -195,6 +205,32 @@ export class PlatformStack extends Stack {
     );
     const after = [loadBalancerController];
 
+    // Volumes are created in the zone of the pod that first uses them (WaitForFirstConsumer), so a
+    // pod is never stuck with a volume in a zone it cannot schedule to. Reclaim Delete: deleting a
+    // PVC is the deliberate act that discards the data; Retain would leave unowned, billed volumes
+    // behind (also after `terraform destroy` of an environment, whose EBS key then goes too), and
+    // the only claims today are Prometheus's, whose history is not business data. EKS 1.30+ marks
+    // no class as default, so this annotation makes it the one for PVCs without a class.
+    // @see https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html
+    const storageClass = new StorageClassV1(this, "storage-class-gp3", {
+      metadata: {
+        name: STORAGE_CLASS,
+        annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+        labels: { "app.kubernetes.io/managed-by": "terraform" },
+      },
+      storageProvisioner: "ebs.csi.aws.com",
+      reclaimPolicy: "Delete",
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      parameters: {
+        type: "gp3",
+        "csi.storage.k8s.io/fstype": "ext4",
+        encrypted: "true",
+        kmsKeyId: output("ebs_kms_key_arn"),
+      },
+    });
+
+    const storageGb = config.platform.prometheusStorageGb;
     release(
       "kube-prometheus-stack",
       PLATFORM_CHARTS.kubePrometheusStack,
@@ -203,7 +239,19 @@ export class PlatformStack extends Stack {
         prometheus: {
           prometheusSpec: {
             retention: `${config.platform.prometheusRetentionDays}d`,
+            // Whichever limit comes first: a full volume would stop Prometheus.
+            retentionSize: `${Math.floor(storageGb * PROMETHEUS_RETENTION_SIZE_SHARE)}GB`,
             replicas: config.platform.prometheusReplicas,
+            // One volume per replica (a StatefulSet claim), so history survives rescheduling.
+            storageSpec: {
+              volumeClaimTemplate: {
+                spec: {
+                  storageClassName: storageClass.metadata.name,
+                  accessModes: ["ReadWriteOnce"],
+                  resources: { requests: { storage: `${storageGb}Gi` } },
+                },
+              },
+            },
             // Select ServiceMonitors, PodMonitors, Probes and PrometheusRules of every namespace
             // regardless of labels, so the API chart's objects are picked up.
             serviceMonitorSelectorNilUsesHelmValues: false,
@@ -217,6 +265,9 @@ export class PlatformStack extends Stack {
           // `kube-prometheus-stack-grafana` (key admin-password) and keeps it on upgrades; it is
           // never in git nor in Terraform state. Read it with kubectl when needed.
           adminPassword: "",
+          // No volume: dashboards and data sources are provisioned from ConfigMaps, and the
+          // sqlite database holds only UI state (users, preferences) that may be lost.
+          persistence: { enabled: false },
           sidecar: {
             dashboards: {
               enabled: true,
@@ -227,7 +278,7 @@ export class PlatformStack extends Stack {
           },
         },
       },
-      { timeout: 900, dependsOn: after },
+      { timeout: 900, dependsOn: [...after, storageClass] },
     );
 
     const fluentBit = ADDON_ACCOUNTS.fluentBit;

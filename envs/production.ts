@@ -30,6 +30,7 @@ export const production = defineEnvironment(account, {
   api: { cacheTtlSeconds: 300, minReplicas: 2, maxReplicas: 10 },
   platform: {
     prometheusRetentionDays: 15,
+    prometheusStorageGb: 100,
     prometheusReplicas: 2,
     loadBalancerControllerReplicas: 2,
   },

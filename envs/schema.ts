@@ -107,10 +107,16 @@ export const environmentSchema = z.strictObject({
   /** In-cluster add-ons of the `<env>-platform` stack. */
   platform: z.strictObject({
     /**
-     * Days Prometheus keeps samples. The Prometheus volume is an emptyDir (the cluster has no EBS
-     * CSI driver yet), so history also ends when the pod is rescheduled.
+     * Days Prometheus keeps samples (also capped by size: see `prometheusStorageGb`).
      */
     prometheusRetentionDays: z.number().int().min(1).max(90),
+    /**
+     * Size of each Prometheus replica's persistent volume (encrypted gp3 through the EBS CSI
+     * driver), GiB. Prometheus also stops keeping samples at 90 % of it, so a full disk drops the
+     * oldest data instead of crashing. Raising it later resizes nothing by itself: expand the
+     * existing PVCs too (the gp3 class allows expansion; see docs/deployment.md).
+     */
+    prometheusStorageGb: z.number().int().min(10).max(1000),
     /** Prometheus replicas; each scrapes every target, two survive a node loss. */
     prometheusReplicas: z.number().int().min(1).max(3),
     /** AWS Load Balancer Controller replicas (leader-elected; a second keeps its webhooks up). */

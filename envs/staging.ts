@@ -30,6 +30,7 @@ export const staging = defineEnvironment(account, {
   api: { cacheTtlSeconds: 180, minReplicas: 2, maxReplicas: 6 },
   platform: {
     prometheusRetentionDays: 7,
+    prometheusStorageGb: 50,
     prometheusReplicas: 1,
     loadBalancerControllerReplicas: 2,
   },

@@ -55,6 +55,28 @@ resource "helm_release" "aws_load_balancer_controller" {
   version = "1.14.0"
 }
 
+resource "kubernetes_storage_class_v1" "storage_class_gp3" {
+  allow_volume_expansion = true
+  parameters = {
+    type                        = "gp3"
+    "csi.storage.k8s.io/fstype" = "ext4"
+    encrypted                   = "true"
+    kmsKeyId                    = data.terraform_remote_state.env.outputs.ebs_kms_key_arn
+  }
+  reclaim_policy      = "Delete"
+  storage_provisioner = "ebs.csi.aws.com"
+  volume_binding_mode = "WaitForFirstConsumer"
+  metadata {
+    annotations = {
+      "storageclass.kubernetes.io/is-default-class" = "true"
+    }
+    labels = {
+      "app.kubernetes.io/managed-by" = "terraform"
+    }
+    name = "gp3"
+  }
+}
+
 resource "helm_release" "kube_prometheus_stack" {
   atomic          = true
   chart           = "kube-prometheus-stack"
@@ -65,11 +87,12 @@ resource "helm_release" "kube_prometheus_stack" {
   repository      = "https://prometheus-community.github.io/helm-charts"
   timeout         = 900
   values = [
-    yamlencode({ "prometheus" = { "prometheusSpec" = { "retention" = "15d", "replicas" = 2, "serviceMonitorSelectorNilUsesHelmValues" = false, "podMonitorSelectorNilUsesHelmValues" = false, "probeSelectorNilUsesHelmValues" = false, "ruleSelectorNilUsesHelmValues" = false } }, "grafana" = { "adminPassword" = "", "sidecar" = { "dashboards" = { "enabled" = true, "label" = "grafana_dashboard", "labelValue" = "1", "searchNamespace" = "ALL" } } } })
+    yamlencode({ "prometheus" = { "prometheusSpec" = { "retention" = "15d", "retentionSize" = "90GB", "replicas" = 2, "storageSpec" = { "volumeClaimTemplate" = { "spec" = { "storageClassName" = kubernetes_storage_class_v1.storage_class_gp3.metadata[0].name, "accessModes" = ["ReadWriteOnce"], "resources" = { "requests" = { "storage" = "100Gi" } } } } }, "serviceMonitorSelectorNilUsesHelmValues" = false, "podMonitorSelectorNilUsesHelmValues" = false, "probeSelectorNilUsesHelmValues" = false, "ruleSelectorNilUsesHelmValues" = false } }, "grafana" = { "adminPassword" = "", "persistence" = { "enabled" = false }, "sidecar" = { "dashboards" = { "enabled" = true, "label" = "grafana_dashboard", "labelValue" = "1", "searchNamespace" = "ALL" } } } })
   ]
   version = "81.4.5"
   depends_on = [
     helm_release.aws_load_balancer_controller,
+    kubernetes_storage_class_v1.storage_class_gp3,
   ]
 }
 
