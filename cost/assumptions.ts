@@ -53,12 +53,12 @@ export function describeAssumptions(): string[] {
   return [
     `${HOURS_PER_MONTH} hours per month; everything runs all month at the configured desired sizes (no autoscaling above desiredNodes, no scheduled shutdown).`,
     "EKS nodes: on-demand = base + floor((desired - base) x (100 - spot %) / 100), the rest spot (the eks module's split); on-demand nodes are the first instance type, spot nodes cost the average spot price of all listed types.",
-    `Each node has a ${FIXED.nodeVolumeGb} GB gp3 root volume; the bastion (when enabled) an ${FIXED.bastionVolumeGb} GB one and no public IP (Session Manager).`,
+    `Each node has a ${FIXED.nodeVolumeGb} GB gp3 root volume; the bastion (when enabled) an ${FIXED.bastionVolumeGb} GB one and no public IP (Session Manager). Each Prometheus replica has a gp3 volume of \`platform.prometheusStorageGb\` (baseline IOPS and throughput, billed at its full size).`,
     "NAT gateways: 1 for `single`, one per AZ for `per_az`, each with a public IPv4 (EIP); the internet-facing ALB holds one public IPv4 per AZ.",
     `Usage per month (logs ingested, data through NAT, average ALB LCUs): ${usage}.`,
     "CloudWatch Logs storage at steady state = monthly ingestion x retention days / 30 (uncompressed size, an upper bound).",
     "RDS multi-AZ doubles the instance and storage price; backup storage up to the database size is free; the master password lives in an RDS-managed secret.",
     `${FIXED.kmsKeys} customer-managed KMS keys and ${FIXED.secrets} Secrets Manager secrets per environment; KMS and Secrets Manager requests within their free allowances.`,
-    "Not included: data transfer out to the internet and across AZs, ECR storage, CloudWatch metrics and alarms, in-cluster add-ons beyond node capacity, support plan, tax. Budgets alerts and SNS e-mail at this volume are free.",
+    "Not included: data transfer out to the internet and across AZs, ECR storage, CloudWatch metrics and alarms, in-cluster add-ons beyond node capacity and the Prometheus volumes, EBS snapshots, support plan, tax. Budgets alerts and SNS e-mail at this volume are free.",
   ];
 }

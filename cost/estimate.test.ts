@@ -129,6 +129,17 @@ describe("estimate", () => {
     expect(line("production", "ElastiCache").quantity).toBe(3 * HOURS_PER_MONTH);
   });
 
+  it("bills one gp3 volume of the configured size per Prometheus replica", () => {
+    expect(line("dev", "Prometheus volumes").quantity).toBe(20);
+    expect(line("production", "Prometheus volumes").item).toBe(
+      "Prometheus volumes (gp3, 2 x 100 GB)",
+    );
+    expect(line("production", "Prometheus volumes").monthlyUsd).toBeCloseTo(
+      2 * 100 * PRICES.ebsGp3PerGbMonth,
+      2,
+    );
+  });
+
   it("bills the bastion only when it is enabled", () => {
     expect(line("dev", "Bastion t3.small").monthlyUsd).toBeGreaterThan(0);
     const off = estimate({ ...dev, bastion: { ...dev.bastion, enabled: false } }, PRICES);

@@ -96,6 +96,13 @@ export function estimate(config: EnvironmentConfig, prices: PriceTable): Estimat
     "GB-months",
     prices.ebsGp3PerGbMonth,
   );
+  const { platform } = config;
+  add(
+    `Prometheus volumes (gp3, ${platform.prometheusReplicas} x ${platform.prometheusStorageGb} GB)`,
+    platform.prometheusReplicas * platform.prometheusStorageGb,
+    "GB-months",
+    prices.ebsGp3PerGbMonth,
+  );
 
   const { network } = config;
   const natCount = network.natGateways === "single" ? 1 : network.azCount;
