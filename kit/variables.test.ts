@@ -1,10 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
-import { terraformBinary } from "../test/terraform.ts";
+import { terraform, terraformBinary } from "../test/terraform.ts";
 import {
   cidrVar,
   common,
@@ -143,7 +142,7 @@ describe("variable specs (zod side)", () => {
 
 // The same rules, evaluated by Terraform itself: each condition must agree with zod on every value.
 describe.runIf(terraformBinary())("variable specs (terraform side)", () => {
-  it("evaluates every condition exactly as zod does, in terraform console", () => {
+  it("evaluates every condition exactly as zod does, in terraform console", async () => {
     const dir = mkdtempSync(join(tmpdir(), "expense-console-"));
     const expressions: string[] = [];
     const expected: boolean[] = [];
@@ -158,12 +157,12 @@ describe.runIf(terraformBinary())("variable specs (terraform side)", () => {
         expected.push(ok);
       }
     }
-    const output = execFileSync(terraformBinary()!, ["console"], {
-      cwd: dir,
-      // Non-interactive console answers only the last expression: ask for all of them at once.
-      input: `jsonencode([${expressions.join(", ")}])\n`,
-      env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
-    }).toString();
+    // Non-interactive console answers only the last expression: ask for all of them at once.
+    const { stdout: output } = await terraform(
+      dir,
+      ["console"],
+      `jsonencode([${expressions.join(", ")}])\n`,
+    );
     const answers = JSON.parse(JSON.parse(output.trim()) as string) as boolean[];
     expect(answers).toHaveLength(expected.length);
     answers.forEach((answer, i) => expect(answer, expressions[i]).toBe(expected[i]));

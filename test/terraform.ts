@@ -1,10 +1,7 @@
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
 
 /**
  * The terraform binary, or undefined when it is not installed. In CI (`CI=true`) a missing
@@ -29,26 +26,25 @@ function terraformEnv(): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs terraform in `cwd`; resolves with its output whatever the exit code. */
-export async function terraform(
+/**
+ * Runs terraform in `cwd` (with `input` on stdin, for `terraform console`); resolves with its
+ * output whatever the exit code.
+ */
+export function terraform(
   cwd: string,
   args: string[],
+  input = "",
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(terraformBinary() ?? "terraform", args, {
-      cwd,
-      env: terraformEnv(),
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof e.code === "number" ? e.code : 1,
-      stdout: e.stdout ?? "",
-      stderr: e.stderr ?? "",
-    };
-  }
+  const child = spawn(terraformBinary() ?? "terraform", args, { cwd, env: terraformEnv() });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdin.end(input);
+  return new Promise((resolve) => {
+    child.on("error", (error) => resolve({ code: 1, stdout, stderr: stderr + String(error) }));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
 }
 
 /** `terraform init` without a backend, providers from TF_PLUGIN_DIR when set (offline mirror). */

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +7,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { renderStackHcl } from "../../kit/hcl/tree.ts";
 import { VariableError, type VariableSpec } from "../../kit/variables.ts";
 import { resourceOf, resourcesOf, synthModule, type StackJson } from "../../test/synth.ts";
-import { describeDiagnostics, init, terraformBinary, validate } from "../../test/terraform.ts";
+import {
+  describeDiagnostics,
+  init,
+  terraform,
+  terraformBinary,
+  validate,
+} from "../../test/terraform.ts";
 import { CONTROL_PLANE_LOG_TYPES, eks } from "./index.ts";
 import { eksInputs, type EksInputs } from "./inputs.ts";
 import { METADATA_HOP_LIMIT } from "./node-groups.ts";
@@ -532,27 +537,10 @@ describe.runIf(terraformBinary())("eks with terraform", () => {
     const varFile = join(hclDir, `${run}.tfvars.json`);
     writeFileSync(varFile, JSON.stringify({ ...required, ...vars }));
     // A state path per run: console locks the (empty) state, and the runs go in parallel.
-    const child = spawn(
-      terraformBinary() ?? "terraform",
+    return terraform(
+      hclDir,
       ["console", "-no-color", `-var-file=${varFile}`, `-state=${join(hclDir, `${run}.tfstate`)}`],
-      {
-        cwd: hclDir,
-        env: {
-          ...process.env,
-          CHECKPOINT_DISABLE: "1",
-          TF_CLI_CONFIG_FILE: "/dev/null",
-          TF_IN_AUTOMATION: "1",
-          AWS_EC2_METADATA_DISABLED: "true",
-        },
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdin.end(`${expression}\n`);
-    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr })),
+      `${expression}\n`,
     );
   };
 

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
@@ -9,7 +8,7 @@ import { renderModule, type RenderedModule } from "../../test/module-caller.ts";
 import { toSnakeCase } from "../../kit/naming.ts";
 import { VariableError, type VariableSpec } from "../../kit/variables.ts";
 import { resourceOf, resourcesOf, synthModule } from "../../test/synth.ts";
-import { describeDiagnostics, terraformBinary, validate } from "../../test/terraform.ts";
+import { describeDiagnostics, terraform, terraformBinary, validate } from "../../test/terraform.ts";
 import { rds } from "./index.ts";
 import { rdsInputs } from "./inputs.ts";
 
@@ -343,26 +342,9 @@ describe.runIf(terraformBinary())("rds with terraform", () => {
 
 /** Evaluates `expression` with `terraform console` in `dir`; resolves whatever the exit code. */
 function consoleEval(dir: string, varFile: string, expression: string) {
-  const child = spawn(
-    terraformBinary() ?? "terraform",
+  return terraform(
+    dir,
     ["console", "-no-color", `-var-file=${varFile}`, `-state=${join(dir, "console.tfstate")}`],
-    {
-      cwd: dir,
-      env: {
-        ...process.env,
-        CHECKPOINT_DISABLE: "1",
-        TF_CLI_CONFIG_FILE: "/dev/null",
-        TF_IN_AUTOMATION: "1",
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdin.end(`${expression}\n`);
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr })),
+    `${expression}\n`,
   );
 }
