@@ -129,6 +129,17 @@ function patternCheck(pattern: string, what: string): Check {
   return { condition: (ref) => `can(regex(${hcl(pattern)}, ${ref}))`, message: `must be ${what}.` };
 }
 
+/** The zod side of `oneOfCheck`: only the listed values pass. */
+function restrictTo<T extends string | number, S extends z.ZodType<T>>(
+  schema: S,
+  allowed: readonly T[],
+): S {
+  return (schema as z.ZodType<T>).refine(
+    (v) => allowed.includes(v),
+    `must be one of ${allowed.join(", ")}`,
+  ) as unknown as S;
+}
+
 function oneOfCheck(values: readonly (string | number)[]): Check {
   return {
     condition: (ref) => `contains([${values.map(hcl).join(", ")}], ${ref})`,
@@ -193,11 +204,7 @@ export function stringVar<
   }
   if (options.oneOf) {
     checks.push(oneOfCheck(options.oneOf));
-    const allowed = options.oneOf;
-    schema = schema.refine(
-      (v) => allowed.includes(v),
-      `must be one of ${allowed.join(", ")}`,
-    ) as typeof schema;
+    schema = restrictTo(schema, options.oneOf);
   }
   return {
     kind: "string",
@@ -262,11 +269,7 @@ export function numberVar<
   }
   if (options.oneOf) {
     checks.push(oneOfCheck(options.oneOf));
-    const allowed = options.oneOf;
-    schema = schema.refine(
-      (v) => allowed.includes(v),
-      `must be one of ${allowed.join(", ")}`,
-    ) as typeof schema;
+    schema = restrictTo(schema, options.oneOf);
   }
   return {
     kind: "number",
