@@ -213,6 +213,8 @@ export class EnvironmentStack extends Stack {
       subnetIds: net.outputs.dataSubnetIds,
       securityGroupId: groups.outputs.rdsSecurityGroupId,
       instanceClass: vars.rdsInstanceClass,
+      engineVersion: config.rds.engineVersion,
+      engineLifecycleSupport: config.rds.engineLifecycleSupport,
       multiAz: config.rds.multiAz,
       allocatedStorageGb: config.rds.allocatedStorageGb,
       maxAllocatedStorageGb: config.rds.maxAllocatedStorageGb,

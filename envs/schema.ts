@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { ConfigError, describeIssue } from "../kit/errors.ts";
 import { isIpv4Cidr, LOG_RETENTION_DAYS, PATTERNS } from "../kit/patterns.ts";
+import {
+  ENGINE_LIFECYCLE_SUPPORT,
+  ENGINE_SUPPORT_RULE,
+  rdsInputs,
+  STORAGE_AUTOSCALING_RULE,
+} from "../modules/rds/inputs.ts";
 
 const pattern = (regex: string, what: string) =>
   z.string().regex(new RegExp(regex), `must be ${what}`);
@@ -91,6 +97,12 @@ export const environmentSchema = z.strictObject({
     maxAllocatedStorageGb: z.number().int().max(65536),
     backupRetentionDays: z.number().int().min(7, "must be at least 7 days").max(35),
     deletionProtection: z.boolean(),
+    /** MySQL version; 8.0 only together with `engineLifecycleSupport` extended support. */
+    engineVersion: rdsInputs.engineVersion.schema.default(rdsInputs.engineVersion.default),
+    /** End-of-standard-support behaviour (cost choice), see modules/rds/inputs.ts. */
+    engineLifecycleSupport: z
+      .enum(ENGINE_LIFECYCLE_SUPPORT)
+      .default(rdsInputs.engineLifecycleSupport.default),
   }),
   redis: z.strictObject({
     nodeType: pattern(PATTERNS.cacheNodeType, "an ElastiCache node type such as cache.t4g.small"),
@@ -173,11 +185,18 @@ export function defineEnvironment(
       api.minReplicas,
       `must not exceed api.maxReplicas (${api.maxReplicas})`,
     );
-  if (rds.maxAllocatedStorageGb < rds.allocatedStorageGb)
+  // The same rules the rds module's validation blocks apply at plan time.
+  if (!STORAGE_AUTOSCALING_RULE.test(rds.maxAllocatedStorageGb, rds.allocatedStorageGb))
     fail(
       "rds.maxAllocatedStorageGb",
       rds.maxAllocatedStorageGb,
-      "must be at least rds.allocatedStorageGb",
+      `must be at least 10 % above rds.allocatedStorageGb (${rds.allocatedStorageGb}); RDS storage autoscaling rejects a smaller limit`,
+    );
+  if (!ENGINE_SUPPORT_RULE.test(rds.engineVersion, rds.engineLifecycleSupport))
+    fail(
+      "rds.engineVersion",
+      rds.engineVersion,
+      'is MySQL 8.0, past RDS end of standard support (2026-07-31): use 8.4, or choose 8.0 deliberately with rds.engineLifecycleSupport = "open-source-rds-extended-support" (billed as RDS Extended Support)',
     );
   return { ...env, account };
 }

@@ -65,6 +65,8 @@ module "rds" {
   subnet_ids               = module.network.data_subnet_ids
   security_group_id        = module.security_groups.rds_security_group_id
   instance_class           = var.rds_instance_class
+  engine_version           = "8.4"
+  engine_lifecycle_support = "open-source-rds-extended-support-disabled"
   multi_az                 = false
   allocated_storage_gb     = 20
   max_allocated_storage_gb = 100
