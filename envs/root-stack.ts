@@ -16,6 +16,7 @@ import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
 import { addonRoles } from "../modules/addon-roles/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
+import { bastionInputs } from "../modules/bastion/inputs.ts";
 import { budgets } from "../modules/budgets/index.ts";
 import { eks } from "../modules/eks/index.ts";
 import { elasticache } from "../modules/elasticache/index.ts";
@@ -66,9 +67,9 @@ export const environmentTunables: InputSpec<EnvironmentTunables> = {
   bastionEnabled: boolVar({
     description: "Whether the environment has a bastion host (Session Manager).",
   }),
-  bastionInstanceType: common.ec2InstanceType(
-    "EC2 instance type of the bastion host, e.g. t3.small.",
-  ),
+  // The module's own spec: x86_64 only, so a Graviton type fails here (zod before synth, the
+  // root's validation block at plan time) instead of only inside the module.
+  bastionInstanceType: bastionInputs.instanceType,
   bastionSshCidrs: common.cidrList(
     "IPv4 CIDRs allowed to SSH to the bastion; empty means Session Manager only.",
   ),
