@@ -11,7 +11,7 @@ import type { AppEnv } from "../http/env.js";
 import { ApiError, methodNotAllowed } from "../http/errors.js";
 import type { Metrics } from "../metrics.js";
 import type { TransactionRepository } from "./repository.js";
-import { parseId, parseNewTransaction } from "./validation.js";
+import { parseId, parseNewTransaction, parsePageQuery } from "./validation.js";
 
 /** What the transaction routes need. */
 export interface TransactionRoutesDeps {
@@ -61,6 +61,22 @@ export function transactionRoutes({
   };
 
   app.get("/", async (c) => {
+    const limit = c.req.query("limit");
+    const after = c.req.query("after");
+    // The original's client sends neither and keeps the original body (the whole table).
+    if (limit !== undefined || after !== undefined) {
+      const page = parsePageQuery(limit, after);
+      const read = await cache.readPage(page.after, page.limit, async () => {
+        // One row more than asked tells whether another page follows without a COUNT.
+        const rows = await repository.page(page.after, page.limit + 1);
+        const more = rows.length > page.limit;
+        if (more) rows.length = page.limit;
+        const next = more ? String(rows[rows.length - 1]!.id) : null;
+        return JSON.stringify({ result: rows, next });
+      });
+      c.set("cache", read.cache);
+      return c.body(read.body!, 200, JSON_HEADERS);
+    }
     const read = await cache.readList(async () =>
       JSON.stringify({ result: await repository.list() }),
     );

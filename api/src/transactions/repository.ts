@@ -2,9 +2,10 @@
  * All SQL the API runs, through drizzle with bound parameters, each statement timed into
  * `expense_db_query_duration_seconds{operation}`.
  */
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import type { Orm } from "../db/client.js";
 import { transactions, type TransactionRow } from "../db/schema.js";
+import { DB_ERROR_REASONS, dbErrorReason } from "../db/errors.js";
 import type { Metrics } from "../metrics.js";
 
 /** A transaction as the API returns it. */
@@ -18,6 +19,8 @@ export interface Transaction {
 export interface TransactionRepository {
   /** Every row in id order. */
   list(): Promise<Transaction[]>;
+  /** At most `limit` rows with an id above `after`, in id order (keyset pagination). */
+  page(after: number, limit: number): Promise<Transaction[]>;
   /** The row with `id`, or undefined. */
   get(id: number): Promise<Transaction | undefined>;
   /** Inserts a row and returns its id. `amount` has at most two decimal places. */
@@ -29,7 +32,17 @@ export interface TransactionRepository {
 }
 
 /** Name of a repository statement; the `operation` label of the query histogram. */
-export type DbOperation = "list" | "get_by_id" | "insert" | "delete_by_id" | "delete_all";
+export type DbOperation = "list" | "page" | "get_by_id" | "insert" | "delete_by_id" | "delete_all";
+
+/** Every operation, for initialising the error counter's series at 0. */
+export const DB_OPERATIONS: readonly DbOperation[] = [
+  "list",
+  "page",
+  "get_by_id",
+  "insert",
+  "delete_by_id",
+  "delete_all",
+];
 
 const toTransaction = (row: TransactionRow): Transaction => ({
   id: row.id,
@@ -39,10 +52,18 @@ const toTransaction = (row: TransactionRow): Transaction => ({
 
 /** The drizzle-backed repository. */
 export function createTransactionRepository(orm: Orm, metrics: Metrics): TransactionRepository {
+  // Every series exists from the start, so rate() sees the first failure of an operation.
+  for (const operation of DB_OPERATIONS) {
+    for (const reason of DB_ERROR_REASONS) metrics.dbErrors.inc({ operation, reason }, 0);
+  }
+
   const timed = async <T>(operation: DbOperation, run: () => Promise<T>): Promise<T> => {
     const end = metrics.dbQueryDuration.startTimer({ operation });
     try {
       return await run();
+    } catch (error) {
+      metrics.dbErrors.inc({ operation, reason: dbErrorReason(error) });
+      throw error;
     } finally {
       end();
     }
@@ -52,6 +73,17 @@ export function createTransactionRepository(orm: Orm, metrics: Metrics): Transac
     list: () =>
       timed("list", async () =>
         (await orm.select().from(transactions).orderBy(asc(transactions.id))).map(toTransaction),
+      ),
+    page: (after, limit) =>
+      timed("page", async () =>
+        (
+          await orm
+            .select()
+            .from(transactions)
+            .where(gt(transactions.id, after))
+            .orderBy(asc(transactions.id))
+            .limit(limit)
+        ).map(toTransaction),
       ),
     get: (id) =>
       timed("get_by_id", async () => {
