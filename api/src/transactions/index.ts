@@ -10,6 +10,7 @@ import { readFields } from "../http/body.js";
 import type { AppEnv } from "../http/env.js";
 import { ApiError, methodNotAllowed } from "../http/errors.js";
 import type { Metrics } from "../metrics.js";
+import { InsertBatcher } from "./insert-batcher.js";
 import type { TransactionRepository } from "./repository.js";
 import { parseId, parseNewTransaction, parsePageQuery } from "./validation.js";
 
@@ -38,6 +39,11 @@ export function transactionRoutes({
   metrics,
 }: TransactionRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
+  // Concurrent POSTs share an INSERT and its commit (see insert-batcher.ts).
+  const inserts = new InsertBatcher({
+    insertMany: (rows) => repository.createMany(rows),
+    afterCommit: () => cache.afterInsert(),
+  });
 
   const getOne = async (c: Context<AppEnv>, id: number): Promise<Response> => {
     const read = await cache.readById(id, async () => {
@@ -87,11 +93,11 @@ export function transactionRoutes({
 
   app.post("/", async (c) => {
     const input = parseNewTransaction(await readFields(c));
-    // Unlike the original, answer only after the insert has committed (and the cache moved on).
-    const id = await repository.create(input);
+    // Unlike the original, answer only after the insert has committed (and the cache moved on:
+    // the batcher bumps the generation before it resolves).
+    const id = await inserts.insert(input);
     metrics.transactionsCreated.inc();
     metrics.transactionAmount.observe(input.amount);
-    await cache.afterInsert();
     return c.json({ message: "added transaction successfully", id });
   });
 

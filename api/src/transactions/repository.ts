@@ -2,7 +2,7 @@
  * All SQL the API runs, through drizzle with bound parameters, each statement timed into
  * `expense_db_query_duration_seconds{operation}`.
  */
-import { asc, eq, gt } from "drizzle-orm";
+import { asc, eq, gt, sql } from "drizzle-orm";
 import type { Orm } from "../db/client.js";
 import { transactions, type TransactionRow } from "../db/schema.js";
 import { DB_ERROR_REASONS, dbErrorReason } from "../db/errors.js";
@@ -25,6 +25,12 @@ export interface TransactionRepository {
   get(id: number): Promise<Transaction | undefined>;
   /** Inserts a row and returns its id. `amount` has at most two decimal places. */
   create(input: { amount: number; description: string }): Promise<number>;
+  /**
+   * Inserts rows in one multi-row INSERT (one commit) and returns their ids in order. A simple
+   * INSERT reserves its auto-increment values at once, so they are consecutive (in steps of
+   * auto_increment_increment, read once per process) in every innodb_autoinc_lock_mode.
+   */
+  createMany(inputs: Array<{ amount: number; description: string }>): Promise<number[]>;
   /** Deletes the row with `id`; resolves to the number of rows deleted (0 or 1). */
   deleteById(id: number): Promise<number>;
   /** Deletes every row; resolves to the number of rows deleted. */
@@ -69,6 +75,14 @@ export function createTransactionRepository(orm: Orm, metrics: Metrics): Transac
     }
   };
 
+  let increment: Promise<number> | undefined;
+  const readIncrement = async (): Promise<number> => {
+    const rows = (await orm.execute(sql`SELECT @@auto_increment_increment AS step`)) as unknown as [
+      Array<{ step: number | string }>,
+    ];
+    return Number(rows[0][0]?.step ?? 1) || 1;
+  };
+
   return {
     list: () =>
       timed("list", async () =>
@@ -96,6 +110,21 @@ export function createTransactionRepository(orm: Orm, metrics: Metrics): Transac
         // decimal the client sent ("12.50" -> 12.5 -> "12.5"), so nothing is lost to floats.
         const [result] = await orm.insert(transactions).values({ amount, description });
         return result.insertId;
+      }),
+    createMany: (inputs) =>
+      timed("insert", async () => {
+        // Read before inserting: a failure here must not answer 503 for rows already committed.
+        const step = await (increment ??= readIncrement().catch((error: unknown) => {
+          increment = undefined;
+          throw error;
+        }));
+        const [result] = await orm
+          .insert(transactions)
+          .values(inputs.map(({ amount, description }) => ({ amount, description })));
+        if (result.affectedRows !== inputs.length) {
+          throw new Error(`inserted ${result.affectedRows} rows of ${inputs.length}`);
+        }
+        return inputs.map((_, i) => result.insertId + i * step);
       }),
     deleteById: (id) =>
       timed("delete_by_id", async () => {
