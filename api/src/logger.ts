@@ -36,7 +36,12 @@ export function createLogger({ level = "info", destination }: LoggerOptions = {}
       censor: "[redacted]",
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // stdout through a buffered, asynchronous SonicBoom: one write(2) per ~4 KiB of lines instead
+  // of one per line. With an access-log line per request, the synchronous default cost about a
+  // tenth of the cached-read throughput (bench "ceiling"). pino flushes the buffer synchronously
+  // on exit, and server.ts flushes it after a graceful shutdown.
+  return pino(options, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
 }
 
 /**
