@@ -1,12 +1,9 @@
-import { DataAwsSecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { DataTerraformRemoteStateS3, Fn, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
@@ -19,9 +16,9 @@ import { PLATFORM_CHARTS, type PinnedChart } from "./platform-charts.ts";
 import { APP_NAMESPACE, DEPLOYER_GROUP } from "./root-stack.ts";
 import type { EnvironmentConfig } from "./schema.ts";
 import { configureStateBackend, stateLocation } from "./state-backend.ts";
+import { apiPlatformSettings } from "./api-platform-settings.ts";
 
-/** Name of the ConfigMap and the Secret the API's chart reads (`config.existingConfigMap`, `secret.existingSecret`). */
-export const API_PLATFORM_OBJECT = "expense-api-platform";
+export { API_PLATFORM_OBJECT } from "./api-platform-settings.ts";
 
 /** Provider versions of the platform stack, pinned like the AWS provider. */
 export const PLATFORM_PROVIDERS = {
@@ -339,58 +336,12 @@ export class PlatformStack extends Stack {
       { dependsOn: after },
     );
 
-    this.apiSettings(app, output);
+    apiPlatformSettings(this, app, output, vars.region);
+    this.deployerMonitoringRole(app);
   }
 
-  /**
-   * The API's ConfigMap and Secret `expense-api-platform`, with exactly the connection keys the
-   * chart expects from the platform (names from `API_ENV_VARS`).
-   */
-  private apiSettings(app: NamespaceV1, output: (name: string) => string): void {
-    // SECRETS IN STATE: both data sources save the secret values in this stack's state, and the
-    // kubernetes_secret_v1 below keeps another copy (state is in the KMS-encrypted, versioned,
-    // TLS-only bucket; the platform state key is readable only by the CI apply role and admins).
-    // The alternative that keeps them out of Terraform entirely is the External Secrets Operator
-    // (an ExternalSecret syncing the two Secrets Manager secrets into this Secret, with an IRSA
-    // role that may read only them); it also follows RDS's automatic rotation of the master
-    // password, which this stack picks up only on its next apply.
-    const dbSecret = new DataAwsSecretsmanagerSecretVersion(this, "db-master-secret", {
-      secretId: output("db_master_secret_arn"),
-    });
-    const redisSecret = new DataAwsSecretsmanagerSecretVersion(this, "redis-auth-secret", {
-      secretId: output("redis_auth_secret_arn"),
-    });
-    const dbCredentials = Fn.jsondecode(dbSecret.secretString);
-    const metadata = {
-      name: API_PLATFORM_OBJECT,
-      namespace: app.metadata.name,
-      labels: {
-        "app.kubernetes.io/managed-by": "terraform",
-        "app.kubernetes.io/part-of": "expense",
-      },
-    };
-    new ConfigMapV1(this, "api-config", {
-      metadata,
-      data: {
-        DB_HOST: output("db_endpoint"),
-        DB_PORT: Fn.tostring(output("db_port")),
-        DB_USER: Fn.lookupNested(dbCredentials, ["username"]),
-        DB_NAME: output("db_name"),
-        DB_TLS: "true",
-        REDIS_HOST: output("redis_primary_endpoint"),
-        REDIS_PORT: Fn.tostring(output("redis_port")),
-        REDIS_TLS: "true",
-      },
-    });
-    new SecretV1(this, "api-secret", {
-      metadata,
-      type: "Opaque",
-      data: {
-        DB_PASSWORD: Fn.lookupNested(dbCredentials, ["password"]),
-        REDIS_PASSWORD: redisSecret.secretString,
-      },
-    });
-
+  /** Lets the CI deploy role manage the chart's monitoring objects in the app namespace. */
+  private deployerMonitoringRole(app: NamespaceV1): void {
     // The CI deploy role's EKS access policy (AmazonEKSEditPolicy in the app namespace) does not
     // cover the Prometheus Operator's custom resources that the chart ships; its access entry
     // carries this group, bound here to exactly those resources in the app namespace.
