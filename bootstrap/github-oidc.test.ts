@@ -269,6 +269,19 @@ describe("apply policies derived from the synthesized stacks", () => {
     }
   });
 
+  it("has every module that creates roles called with the environment's boundary", () => {
+    for (const env of ENVS) {
+      for (const [name, call] of Object.entries(synthesized.stackJson(env).module ?? {})) {
+        const module = String(call.source).replace(/^.*\//, "");
+        const roles = synthesized.stackJson(module).resource?.aws_iam_role;
+        if (!roles) continue;
+        expect(call.permissions_boundary_arn, `${env}.${name}`).toBe(
+          `arn:\${data.aws_partition.context_partition.partition}:iam::\${data.aws_caller_identity.context_caller.account_id}:policy/${account.project}-${env}-permissions-boundary`,
+        );
+      }
+    }
+  });
+
   it("grants no wildcard service, and IAM writes only bounded, scoped or conditioned", () => {
     for (const env of ENVS) {
       for (const s of statementsOf(`github_apply_${env}_policy_document`)) {

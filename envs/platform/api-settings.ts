@@ -2,8 +2,8 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import type { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { Fn } from "cdktf";
-import type { Construct } from "constructs";
-import type { API_ENV_VARS } from "../api/src/env-vars.ts";
+import type { API_ENV_VARS } from "../../api/src/env-vars.ts";
+import type { PlatformContext } from "./context.ts";
 
 /** Name of the ConfigMap the API's chart reads (`config.existingConfigMap`). */
 export const API_PLATFORM_OBJECT = "expense-api-platform";
@@ -24,12 +24,8 @@ export const API_SERVICE_ACCOUNTS = {
  * IAM tokens for MySQL and Redis with its role, and Terraform never reads or writes a secret
  * value (the migration Job reads the RDS-managed master secret itself, at run time).
  */
-export function apiPlatformSettings(
-  scope: Construct,
-  app: NamespaceV1,
-  output: (name: string) => string,
-  region: string,
-): void {
+export function createApiSettings(ctx: PlatformContext, app: NamespaceV1): void {
+  const { scope, output, region } = ctx;
   const labels = {
     "app.kubernetes.io/managed-by": "terraform",
     "app.kubernetes.io/part-of": "expense",
