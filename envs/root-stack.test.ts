@@ -17,6 +17,7 @@ describe("environment root stacks", () => {
       const modules = synthesized.stackJson(environment).module ?? {};
       expect(Object.keys(modules).sort()).toEqual([
         "addon_roles",
+        "app_identity",
         "bastion",
         "budgets",
         "eks",
@@ -119,7 +120,12 @@ describe("environment root stacks", () => {
         "redis_primary_endpoint",
         "redis_port",
         "redis_tls",
-        "redis_auth_secret_arn",
+        "redis_replication_group_id",
+        "redis_user",
+        "db_user",
+        "db_migration_user",
+        "api_role_arn",
+        "api_migration_role_arn",
         "cluster_name",
         "cluster_endpoint",
         "cluster_certificate_authority_data",

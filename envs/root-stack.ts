@@ -15,6 +15,7 @@ import { network } from "../modules/network/index.ts";
 import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
 import { addonRoles } from "../modules/addon-roles/index.ts";
+import { appIdentity } from "../modules/app-identity/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
 import { budgets } from "../modules/budgets/index.ts";
 import { eks } from "../modules/eks/index.ts";
@@ -24,6 +25,11 @@ import { rds } from "../modules/rds/index.ts";
 import { AwsContext } from "../kit/kms.ts";
 import type { EnvironmentConfig } from "./schema.ts";
 import { configureStateBackend } from "./state-backend.ts";
+
+/** Name of an environment's permissions boundary policy, which the bootstrap creates. */
+export function permissionsBoundaryName(project: string, environment: string): string {
+  return `${project}-${environment}-permissions-boundary`;
+}
 
 /** Kubernetes namespace of the API; its logs, deploy rights and network policy are scoped to it. */
 export const APP_NAMESPACE = "expense";
@@ -168,8 +174,12 @@ export class EnvironmentStack extends Stack {
     const context = new AwsContext(this);
     const role = (suffix: string) =>
       `arn:${context.partition}:iam::${context.accountId}:role/${name}-${suffix}`;
+    // Created by the bootstrap (bootstrap/github-oidc.ts); the CI apply role may create roles
+    // only with it, so every module that creates roles sets it.
+    const permissionsBoundaryArn = `arn:${context.partition}:iam::${context.accountId}:policy/${permissionsBoundaryName(account.project, config.environment)}`;
 
     const net = network.call(this, "network", {
+      permissionsBoundaryArn,
       name,
       vpcCidr: vars.vpcCidr,
       azCount: vars.azCount,
@@ -183,6 +193,7 @@ export class EnvironmentStack extends Stack {
       bastionSshCidrs: vars.bastionSshCidrs,
     });
     const cluster = eks.call(this, "eks", {
+      permissionsBoundaryArn,
       name,
       clusterVersion: config.eks.version,
       privateSubnetIds: net.outputs.privateSubnetIds,
@@ -203,12 +214,14 @@ export class EnvironmentStack extends Stack {
       spotPercentage: vars.spotPercentage,
     });
     const addons = addonRoles.call(this, "addon_roles", {
+      permissionsBoundaryArn,
       name,
       clusterName: cluster.outputs.clusterName,
       oidcProviderArn: cluster.outputs.oidcProviderArn,
       oidcIssuerHost: cluster.outputs.oidcIssuerHost,
     });
     const database = rds.call(this, "rds", {
+      permissionsBoundaryArn,
       name,
       subnetIds: net.outputs.dataSubnetIds,
       securityGroupId: groups.outputs.rdsSecurityGroupId,
@@ -231,7 +244,20 @@ export class EnvironmentStack extends Stack {
       snapshotRetentionDays: config.redis.snapshotRetentionDays,
       logRetentionDays: vars.logRetentionDays,
     });
+    const identity = appIdentity.call(this, "app_identity", {
+      permissionsBoundaryArn,
+      name,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+      namespace: APP_NAMESPACE,
+      dbResourceId: database.outputs.instanceResourceId,
+      dbMasterSecretArn: database.outputs.masterUserSecretArn,
+      dbKmsKeyArn: database.outputs.kmsKeyArn,
+      redisReplicationGroupArn: cache.outputs.replicationGroupArn,
+      redisUserArn: cache.outputs.appUserArn,
+    });
     const jumpHost = bastion.call(this, "bastion", {
+      permissionsBoundaryArn,
       name,
       enabled: vars.bastionEnabled,
       subnetId: Fn.element(net.outputs.privateSubnetIds, 0),
@@ -239,6 +265,7 @@ export class EnvironmentStack extends Stack {
       instanceType: vars.bastionInstanceType,
     });
     const logs = logging.call(this, "logging", {
+      permissionsBoundaryArn,
       name,
       clusterName: cluster.outputs.clusterName,
       namespaces: [APP_NAMESPACE],
@@ -320,9 +347,23 @@ export class EnvironmentStack extends Stack {
       ],
       redis_port: [cache.outputs.port, "Port of Redis (REDIS_PORT)."],
       redis_tls: [cache.outputs.tlsEnabled, "Whether Redis requires TLS (REDIS_TLS)."],
-      redis_auth_secret_arn: [
-        cache.outputs.authSecretArn,
-        "Secrets Manager secret holding the Redis AUTH token (REDIS_PASSWORD).",
+      redis_replication_group_id: [
+        cache.outputs.replicationGroupId,
+        "Replication group ID, what the API's IAM tokens are signed for (REDIS_CACHE_NAME).",
+      ],
+      redis_user: [
+        cache.outputs.appUserId,
+        "IAM-authenticated Redis user of the API (REDIS_USER); no password exists.",
+      ],
+      db_user: [identity.outputs.dbAppUser, "MySQL user of the API, IAM authentication (DB_USER)."],
+      db_migration_user: [
+        identity.outputs.dbMigrationUser,
+        "MySQL user of the migration Job, IAM authentication (DB_MIGRATION_USER).",
+      ],
+      api_role_arn: [identity.outputs.apiRoleArn, "IAM role of the API's service account (IRSA)."],
+      api_migration_role_arn: [
+        identity.outputs.migrationRoleArn,
+        "IAM role of the migration Job's service account (IRSA).",
       ],
       bastion_instance_id: [
         jumpHost.outputs.instanceId,

@@ -1,4 +1,5 @@
 import { addonRoles } from "./addon-roles/index.ts";
+import { appIdentity } from "./app-identity/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
 import { eks } from "./eks/index.ts";
@@ -18,5 +19,6 @@ export const MODULES = [
   bastion,
   logging,
   addonRoles,
+  appIdentity,
   budgets,
 ] as const;

@@ -132,24 +132,23 @@ resource "helm_release" "cluster_autoscaler" {
   ]
 }
 
-data "aws_secretsmanager_secret_version" "db_master_secret" {
-  secret_id = data.terraform_remote_state.env.outputs.db_master_secret_arn
-}
-
-data "aws_secretsmanager_secret_version" "redis_auth_secret" {
-  secret_id = data.terraform_remote_state.env.outputs.redis_auth_secret_arn
-}
-
 resource "kubernetes_config_map_v1" "api_config" {
   data = {
-    DB_HOST    = data.terraform_remote_state.env.outputs.db_endpoint
-    DB_PORT    = tostring(data.terraform_remote_state.env.outputs.db_port)
-    DB_USER    = jsondecode(data.aws_secretsmanager_secret_version.db_master_secret.secret_string).username
-    DB_NAME    = data.terraform_remote_state.env.outputs.db_name
-    DB_TLS     = "true"
-    REDIS_HOST = data.terraform_remote_state.env.outputs.redis_primary_endpoint
-    REDIS_PORT = tostring(data.terraform_remote_state.env.outputs.redis_port)
-    REDIS_TLS  = "true"
+    DB_HOST              = data.terraform_remote_state.env.outputs.db_endpoint
+    DB_PORT              = tostring(data.terraform_remote_state.env.outputs.db_port)
+    DB_NAME              = data.terraform_remote_state.env.outputs.db_name
+    DB_TLS               = "true"
+    DB_AUTH              = "iam"
+    DB_USER              = data.terraform_remote_state.env.outputs.db_user
+    DB_MIGRATION_USER    = data.terraform_remote_state.env.outputs.db_migration_user
+    DB_MASTER_SECRET_ARN = data.terraform_remote_state.env.outputs.db_master_secret_arn
+    REDIS_HOST           = data.terraform_remote_state.env.outputs.redis_primary_endpoint
+    REDIS_PORT           = tostring(data.terraform_remote_state.env.outputs.redis_port)
+    REDIS_TLS            = "true"
+    REDIS_AUTH           = "iam"
+    REDIS_USER           = data.terraform_remote_state.env.outputs.redis_user
+    REDIS_CACHE_NAME     = data.terraform_remote_state.env.outputs.redis_replication_group_id
+    AWS_REGION           = var.region
   }
   metadata {
     labels = {
@@ -161,18 +160,32 @@ resource "kubernetes_config_map_v1" "api_config" {
   }
 }
 
-resource "kubernetes_secret_v1" "api_secret" {
-  data = {
-    DB_PASSWORD    = jsondecode(data.aws_secretsmanager_secret_version.db_master_secret.secret_string).password
-    REDIS_PASSWORD = data.aws_secretsmanager_secret_version.redis_auth_secret.secret_string
-  }
-  type = "Opaque"
+resource "kubernetes_service_account_v1" "api_service_account" {
+  automount_service_account_token = false
   metadata {
+    annotations = {
+      "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.api_role_arn
+    }
     labels = {
       "app.kubernetes.io/managed-by" = "terraform"
       "app.kubernetes.io/part-of"    = "expense"
     }
-    name      = "expense-api-platform"
+    name      = "expense-api"
+    namespace = kubernetes_namespace_v1.namespace_app.metadata[0].name
+  }
+}
+
+resource "kubernetes_service_account_v1" "api_migration_service_account" {
+  automount_service_account_token = false
+  metadata {
+    annotations = {
+      "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.api_migration_role_arn
+    }
+    labels = {
+      "app.kubernetes.io/managed-by" = "terraform"
+      "app.kubernetes.io/part-of"    = "expense"
+    }
+    name      = "expense-api-migrate"
     namespace = kubernetes_namespace_v1.namespace_app.metadata[0].name
   }
 }

@@ -136,9 +136,34 @@ output "redis_tls" {
   description = "Whether Redis requires TLS (REDIS_TLS)."
 }
 
-output "redis_auth_secret_arn" {
-  value       = module.elasticache.auth_secret_arn
-  description = "Secrets Manager secret holding the Redis AUTH token (REDIS_PASSWORD)."
+output "redis_replication_group_id" {
+  value       = module.elasticache.replication_group_id
+  description = "Replication group ID, what the API's IAM tokens are signed for (REDIS_CACHE_NAME)."
+}
+
+output "redis_user" {
+  value       = module.elasticache.app_user_id
+  description = "IAM-authenticated Redis user of the API (REDIS_USER); no password exists."
+}
+
+output "db_user" {
+  value       = module.app_identity.db_app_user
+  description = "MySQL user of the API, IAM authentication (DB_USER)."
+}
+
+output "db_migration_user" {
+  value       = module.app_identity.db_migration_user
+  description = "MySQL user of the migration Job, IAM authentication (DB_MIGRATION_USER)."
+}
+
+output "api_role_arn" {
+  value       = module.app_identity.api_role_arn
+  description = "IAM role of the API's service account (IRSA)."
+}
+
+output "api_migration_role_arn" {
+  value       = module.app_identity.migration_role_arn
+  description = "IAM role of the migration Job's service account (IRSA)."
 }
 
 output "bastion_instance_id" {

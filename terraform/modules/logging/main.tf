@@ -110,9 +110,10 @@ data "aws_iam_policy_document" "fluent_bit_trust" {
 }
 
 resource "aws_iam_role" "fluent_bit_role" {
-  assume_role_policy = data.aws_iam_policy_document.fluent_bit_trust.json
-  description        = "Fluent Bit (IRSA): writes container logs to the application log groups"
-  name               = "${var.name}-fluent-bit"
+  assume_role_policy   = data.aws_iam_policy_document.fluent_bit_trust.json
+  description          = "Fluent Bit (IRSA): writes container logs to the application log groups"
+  name                 = "${var.name}-fluent-bit"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-fluent-bit"
     Component = "logging"
