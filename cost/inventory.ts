@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Testing } from "cdktf";
 import { parse } from "yaml";
-import { PlatformStack } from "../envs/platform-stack.ts";
+import { PlatformStack } from "../envs/platform/index.ts";
 import { EnvironmentStack } from "../envs/root-stack.ts";
 import type { EnvironmentConfig } from "../envs/schema.ts";
 import { MODULES } from "../modules/index.ts";

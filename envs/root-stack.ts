@@ -355,6 +355,10 @@ export class EnvironmentStack extends Stack {
         logs.outputs.fluentBitRoleArn,
         "IAM role for Fluent Bit's service account (IRSA).",
       ],
+      grafana_cloudwatch_role_arn: [
+        logs.outputs.grafanaRoleArn,
+        "Read-only IAM role of Grafana's CloudWatch data source (IRSA): application logs and CloudWatch metrics.",
+      ],
       opensearch_endpoint: [
         search.outputs.domainEndpoint,
         "VPC endpoint of the OpenSearch log domain (empty unless openSearch.enabled).",

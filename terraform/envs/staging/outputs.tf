@@ -161,6 +161,11 @@ output "fluent_bit_role_arn" {
   description = "IAM role for Fluent Bit's service account (IRSA)."
 }
 
+output "grafana_cloudwatch_role_arn" {
+  value       = module.logging.grafana_role_arn
+  description = "Read-only IAM role of Grafana's CloudWatch data source (IRSA): application logs and CloudWatch metrics."
+}
+
 output "opensearch_endpoint" {
   value       = module.opensearch.domain_endpoint
   description = "VPC endpoint of the OpenSearch log domain (empty unless openSearch.enabled)."
