@@ -55,7 +55,7 @@ const setupAccount = OPENSEARCH_SETUP_ACCOUNT;
  * trusts) and a ConfigMap holding what it applies through the OpenSearch REST API: the ISM
  * retention policy, the log writer role and its mapping to Fluent Bit's IAM role. These are
  * OpenSearch objects, not AWS resources, and no OpenSearch Terraform provider is available here,
- * so an operator applies them once after the domain exists (docs/architecture.md#efk-option).
+ * so an operator applies them once after the domain exists (docs/architecture.md, "EFK option: applying the OpenSearch objects").
  */
 export function createOpenSearchSetup(ctx: PlatformContext, namespace: string): void {
   if (!ctx.config.openSearch.enabled) return;
