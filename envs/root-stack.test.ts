@@ -24,9 +24,17 @@ describe("environment root stacks", () => {
         "elasticache",
         "logging",
         "network",
+        "opensearch",
         "rds",
         "security_groups",
       ]);
+      // The optional EFK log store: off by default, writable by Fluent Bit's IRSA role.
+      expect(moduleCall(environment, "opensearch")).toMatchObject({
+        enabled: false,
+        subnet_ids: "${module.network.private_subnet_ids}",
+        client_security_group_id: "${module.security_groups.node_security_group_id}",
+        writer_role_arn: "${module.logging.fluent_bit_role_arn}",
+      });
       expect(moduleCall(environment, "eks")).toMatchObject({
         private_subnet_ids: "${module.network.private_subnet_ids}",
         node_security_group_id: "${module.security_groups.node_security_group_id}",

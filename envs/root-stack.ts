@@ -21,6 +21,7 @@ import { budgets } from "../modules/budgets/index.ts";
 import { eks } from "../modules/eks/index.ts";
 import { elasticache } from "../modules/elasticache/index.ts";
 import { logging } from "../modules/logging/index.ts";
+import { openSearch } from "../modules/opensearch/index.ts";
 import { rds } from "../modules/rds/index.ts";
 import { AwsContext } from "../kit/kms.ts";
 import type { EnvironmentConfig } from "./schema.ts";
@@ -273,6 +274,20 @@ export class EnvironmentStack extends Stack {
       oidcProviderArn: cluster.outputs.oidcProviderArn,
       oidcIssuerHost: cluster.outputs.oidcIssuerHost,
     });
+    // Optional EFK log store; with the switch off the module creates nothing.
+    const search = openSearch.call(this, "opensearch", {
+      name,
+      enabled: config.openSearch.enabled,
+      vpcId: net.outputs.vpcId,
+      subnetIds: net.outputs.privateSubnetIds,
+      clientSecurityGroupId: groups.outputs.nodeSecurityGroupId,
+      instanceType: config.openSearch.instanceType,
+      instanceCount: config.openSearch.instanceCount,
+      volumeGb: config.openSearch.volumeGb,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+      writerRoleArn: logs.outputs.fluentBitRoleArn,
+    });
     const budget = budgets.call(this, "budgets", {
       name,
       monthlyLimitUsd: vars.monthlyBudgetUsd,
@@ -380,6 +395,22 @@ export class EnvironmentStack extends Stack {
       fluent_bit_role_arn: [
         logs.outputs.fluentBitRoleArn,
         "IAM role for Fluent Bit's service account (IRSA).",
+      ],
+      grafana_cloudwatch_role_arn: [
+        logs.outputs.grafanaRoleArn,
+        "Read-only IAM role of Grafana's CloudWatch data source (IRSA): application logs and CloudWatch metrics.",
+      ],
+      opensearch_endpoint: [
+        search.outputs.domainEndpoint,
+        "VPC endpoint of the OpenSearch log domain (empty unless openSearch.enabled).",
+      ],
+      opensearch_dashboards_url: [
+        search.outputs.dashboardsUrl,
+        "OpenSearch Dashboards URL inside the VPC (empty unless openSearch.enabled).",
+      ],
+      opensearch_admin_role_arn: [
+        search.outputs.adminRoleArn,
+        "IAM master role of the OpenSearch domain, for the platform's setup job (empty unless openSearch.enabled).",
       ],
       budget_alerts_topic_arn: [
         budget.outputs.snsTopicArn,

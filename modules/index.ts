@@ -6,6 +6,7 @@ import { eks } from "./eks/index.ts";
 import { elasticache } from "./elasticache/index.ts";
 import { logging } from "./logging/index.ts";
 import { network } from "./network/index.ts";
+import { openSearch } from "./opensearch/index.ts";
 import { rds } from "./rds/index.ts";
 import { securityGroups } from "./security-groups/index.ts";
 
@@ -21,4 +22,5 @@ export const MODULES = [
   addonRoles,
   appIdentity,
   budgets,
+  openSearch,
 ] as const;

@@ -17,6 +17,9 @@ export interface LoggingInputs {
   /** Namespace and service account Fluent Bit runs as. */
   fluentBitNamespace?: string;
   fluentBitServiceAccount?: string;
+  /** Namespace and service account of Grafana, whose CloudWatch data source reads logs and metrics. */
+  grafanaNamespace?: string;
+  grafanaServiceAccount?: string;
 }
 
 const k8sName = {
@@ -58,6 +61,17 @@ export const loggingInputs: InputSpec<LoggingInputs> = {
   fluentBitServiceAccount: stringVar({
     description: "Service account Fluent Bit runs as.",
     default: "fluent-bit",
+    pattern: k8sName,
+  }),
+  grafanaNamespace: stringVar({
+    description: "Namespace Grafana runs in (kube-prometheus-stack's).",
+    default: "monitoring",
+    pattern: k8sName,
+  }),
+  grafanaServiceAccount: stringVar({
+    description:
+      "Service account Grafana runs as; kube-prometheus-stack names it <release>-grafana.",
+    default: "kube-prometheus-stack-grafana",
     pattern: k8sName,
   }),
 };

@@ -186,6 +186,26 @@ output "fluent_bit_role_arn" {
   description = "IAM role for Fluent Bit's service account (IRSA)."
 }
 
+output "grafana_cloudwatch_role_arn" {
+  value       = module.logging.grafana_role_arn
+  description = "Read-only IAM role of Grafana's CloudWatch data source (IRSA): application logs and CloudWatch metrics."
+}
+
+output "opensearch_endpoint" {
+  value       = module.opensearch.domain_endpoint
+  description = "VPC endpoint of the OpenSearch log domain (empty unless openSearch.enabled)."
+}
+
+output "opensearch_dashboards_url" {
+  value       = module.opensearch.dashboards_url
+  description = "OpenSearch Dashboards URL inside the VPC (empty unless openSearch.enabled)."
+}
+
+output "opensearch_admin_role_arn" {
+  value       = module.opensearch.admin_role_arn
+  description = "IAM master role of the OpenSearch domain, for the platform's setup job (empty unless openSearch.enabled)."
+}
+
 output "budget_alerts_topic_arn" {
   value       = module.budgets.sns_topic_arn
   description = "SNS topic that receives the budget alerts."

@@ -127,6 +127,21 @@ module "logging" {
   source            = "../../modules/logging"
 }
 
+module "opensearch" {
+  name                     = "expense-${var.environment}"
+  enabled                  = false
+  vpc_id                   = module.network.vpc_id
+  subnet_ids               = module.network.private_subnet_ids
+  client_security_group_id = module.security_groups.node_security_group_id
+  instance_type            = "t3.small.search"
+  instance_count           = 2
+  volume_gb                = 20
+  oidc_provider_arn        = module.eks.oidc_provider_arn
+  oidc_issuer_host         = module.eks.oidc_issuer_host
+  writer_role_arn          = module.logging.fluent_bit_role_arn
+  source                   = "../../modules/opensearch"
+}
+
 module "budgets" {
   name              = "expense-${var.environment}"
   monthly_limit_usd = var.monthly_budget_usd

@@ -97,3 +97,27 @@ variable "fluent_bit_service_account" {
     error_message = "fluent_bit_service_account must be a Kubernetes name (lower-case letters, digits, hyphens)."
   }
 }
+
+variable "grafana_namespace" {
+  type        = string
+  description = "Namespace Grafana runs in (kube-prometheus-stack's)."
+  default     = "monitoring"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.grafana_namespace))
+    error_message = "grafana_namespace must be a Kubernetes name (lower-case letters, digits, hyphens)."
+  }
+}
+
+variable "grafana_service_account" {
+  type        = string
+  description = "Service account Grafana runs as; kube-prometheus-stack names it <release>-grafana."
+  default     = "kube-prometheus-stack-grafana"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", var.grafana_service_account))
+    error_message = "grafana_service_account must be a Kubernetes name (lower-case letters, digits, hyphens)."
+  }
+}
