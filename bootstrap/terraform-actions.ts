@@ -274,6 +274,21 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TypeActions>> = {
       ...RDS_TAGS,
     ],
   },
+  aws_opensearch_domain: {
+    read: ["es:DescribeDomain", "es:DescribeDomainConfig", "es:ListTags"],
+    write: [
+      "es:CreateDomain",
+      "es:DeleteDomain",
+      "es:UpdateDomainConfig",
+      "es:AddTags",
+      "es:RemoveTags",
+      // A VPC domain places its network interfaces in the environment's subnets.
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      ...KMS_USE,
+    ],
+    note: "Only with openSearch.enabled; the service-linked role for OpenSearch is a one-time account step (docs/architecture.md).",
+  },
   aws_elasticache_replication_group: {
     read: CACHE_READ,
     write: [

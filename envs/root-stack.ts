@@ -276,6 +276,7 @@ export class EnvironmentStack extends Stack {
     });
     // Optional EFK log store; with the switch off the module creates nothing.
     const search = openSearch.call(this, "opensearch", {
+      permissionsBoundaryArn,
       name,
       enabled: config.openSearch.enabled,
       vpcId: net.outputs.vpcId,

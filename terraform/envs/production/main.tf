@@ -128,6 +128,7 @@ module "logging" {
 }
 
 module "opensearch" {
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
   name                     = "expense-${var.environment}"
   enabled                  = false
   vpc_id                   = module.network.vpc_id

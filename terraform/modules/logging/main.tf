@@ -167,9 +167,10 @@ data "aws_iam_policy_document" "grafana_trust" {
 }
 
 resource "aws_iam_role" "grafana_role" {
-  assume_role_policy = data.aws_iam_policy_document.grafana_trust.json
-  description        = "Grafana (IRSA): reads the application logs and CloudWatch metrics, nothing else"
-  name               = "${var.name}-grafana-cloudwatch"
+  assume_role_policy   = data.aws_iam_policy_document.grafana_trust.json
+  description          = "Grafana (IRSA): reads the application logs and CloudWatch metrics, nothing else"
+  name                 = "${var.name}-grafana-cloudwatch"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-grafana-cloudwatch"
     Component = "logging"

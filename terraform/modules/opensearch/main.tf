@@ -102,9 +102,10 @@ data "aws_iam_policy_document" "admin_trust" {
 }
 
 resource "aws_iam_role" "admin_role" {
-  assume_role_policy = data.aws_iam_policy_document.admin_trust[0].json
-  description        = "Master user of the OpenSearch domain ${var.name}-logs (IRSA: the setup job only)"
-  name               = "${var.name}-logs-admin"
+  assume_role_policy   = data.aws_iam_policy_document.admin_trust[0].json
+  description          = "Master user of the OpenSearch domain ${var.name}-logs (IRSA: the setup job only)"
+  name                 = "${var.name}-logs-admin"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-logs-admin"
     Component = "opensearch"
