@@ -5,15 +5,19 @@
  * - `gen:list`  generation of the list; every write (insert, delete one, delete all) bumps it.
  * - `gen:rows`  generation of single rows; every delete bumps it (rows are never updated, and
  *               ids are never reused, so an insert cannot make a cached row stale).
- * - `list:<gen:list>` and `row:<gen:rows>:<id>` hold the JSON response bodies, with the TTL.
+ * - `list:cur`, `page:cur:<after>:<limit>` (list generation) and `row:cur:<id>` (rows
+ *   generation) hold `<generation>\n<JSON response body>`, with the TTL: the generation the body
+ *   was loaded under. A read fetches the generation and the entry in one MGET and hits only when
+ *   the tag equals the current generation.
  *
  * Why generations instead of deleting keys: with DEL, a reader that missed before a write and
  * finishes its slow MySQL query after the write's DEL puts the old data back, and every later read
  * is stale until the TTL ends. Here a write commits in MySQL first and then bumps the counter,
  * so any read that starts after the write's response reads the new generation, misses, and
- * queries MySQL after the commit; a slow reader can only fill a key of an old generation that
- * nobody reads again. Concurrent misses share one query per key (single-flight); the key holds
- * the generation, so a read that starts after a write never joins a query from before it.
+ * queries MySQL after the commit; a slow reader can only store an entry tagged with an old
+ * generation, which no later reader accepts (and the store script drops it). Concurrent misses
+ * share one query per key and generation (single-flight), so a read that starts after a write
+ * never joins a query from before it.
  *
  * Redis trouble never fails a request: reads fall back to MySQL, errors are counted and logged
  * at most once per interval. If an invalidation cannot reach Redis, entries cached before the
@@ -23,10 +27,14 @@
 import type { Redis } from "ioredis";
 import { describeError, RateLimitedLog, type Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { FreshFlight } from "./fresh-flight.js";
 import { SingleFlight } from "./single-flight.js";
 
 /** What a cached read is for; the `operation` label of the cache counters. */
-export type CacheOperation = "list" | "get_by_id" | "invalidate";
+export type CacheOperation = "list" | "page" | "get_by_id" | "invalidate";
+
+/** A cached read's operation. */
+type ReadOperation = Exclude<CacheOperation, "invalidate">;
 
 /** Result of a cached read: the body (null when the loader found nothing) and where it came from. */
 export interface CachedRead {
@@ -47,19 +55,31 @@ export interface TransactionCacheOptions {
   breakerMs?: number;
 }
 
-// Reads the generation (creating it if absent) and the entry of that generation in one round
-// trip. A missing generation starts from the server clock in microseconds rather than 0, so a
-// counter lost to eviction or a flush never comes back with a value whose old entries still live.
-// Returns false (nil) in place of a missing entry: a Lua nil would cut the reply array short.
-const READ_SCRIPT = `
+// Reads the generation, creating it if absent. A missing generation starts from the server clock
+// in microseconds rather than 0, so a counter lost to eviction or a flush never comes back with
+// a value that entries still carry as their tag.
+const GEN_SCRIPT = `
 local gen = redis.call('GET', KEYS[1])
 if not gen then
   local t = redis.call('TIME')
   gen = t[1] .. string.format('%06d', t[2])
   redis.call('SET', KEYS[1], gen)
 end
-return {gen, redis.call('GET', ARGV[1] .. gen .. ARGV[2])}
+return gen
 `;
+
+// Stores an entry only while its tag is still the current generation: a slow reader from before
+// a write would otherwise overwrite the newer entry (not stale, since its tag would not match,
+// but a needless miss for everyone after).
+const STORE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+`;
+
+const NEWLINE = 10;
 
 // Bumps each generation given as a key (INCR, or the clock value when absent, as above).
 const BUMP_SCRIPT = `
@@ -75,11 +95,14 @@ return #KEYS
 `;
 
 interface ScriptedRedis {
-  expenseCacheRead(
+  expenseCacheGen(genKey: string): Promise<string>;
+  expenseCacheStore(
     genKey: string,
-    prefix: string,
-    suffix: string,
-  ): Promise<[string, string | null]>;
+    entryKey: string,
+    gen: string,
+    value: string,
+    ttlSeconds: number,
+  ): Promise<number>;
   expenseCacheBump(keyCount: number, ...keys: string[]): Promise<number>;
 }
 
@@ -90,10 +113,13 @@ export class TransactionCache {
   readonly #metrics: Metrics;
   readonly #log: RateLimitedLog;
   readonly #flights = new SingleFlight<string | null>();
+  /** Coalesces MySQL reads while Redis cannot give a generation (see fresh-flight.ts). */
+  readonly #direct = new FreshFlight<string | null>();
   readonly #listGen: string;
   readonly #rowsGen: string;
   readonly #listPrefix: string;
   readonly #rowPrefix: string;
+  readonly #pagePrefix: string;
   readonly #breakerMs: number;
   #breakerUntil = 0;
   #trusted = true;
@@ -107,7 +133,8 @@ export class TransactionCache {
     keyPrefix = "expense:v1:",
     breakerMs = 1_000,
   }: TransactionCacheOptions) {
-    redis.defineCommand("expenseCacheRead", { numberOfKeys: 1, lua: READ_SCRIPT });
+    redis.defineCommand("expenseCacheGen", { numberOfKeys: 1, lua: GEN_SCRIPT });
+    redis.defineCommand("expenseCacheStore", { numberOfKeys: 2, lua: STORE_SCRIPT });
     redis.defineCommand("expenseCacheBump", { lua: BUMP_SCRIPT });
     this.#redis = redis as Redis & ScriptedRedis;
     this.#ttl = ttlSeconds;
@@ -118,6 +145,7 @@ export class TransactionCache {
     this.#rowsGen = `${keyPrefix}gen:rows`;
     this.#listPrefix = `${keyPrefix}list:`;
     this.#rowPrefix = `${keyPrefix}row:`;
+    this.#pagePrefix = `${keyPrefix}page:`;
     // ioredis reports connection errors as events; without a listener they would be printed raw.
     redis.on("error", (error: unknown) =>
       this.#log.warn("connection", { err: describeError(error) }, "redis connection error"),
@@ -127,6 +155,14 @@ export class TransactionCache {
   /** The list body (`{"result":[...]}`), from Redis or from `load`. */
   readList(load: () => Promise<string>): Promise<CachedRead> {
     return this.#read("list", this.#listGen, this.#listPrefix, "", load);
+  }
+
+  /**
+   * One page of the keyset-paginated list (`after`, `limit`), keyed under the list generation so
+   * every write retires cached pages exactly like the full list.
+   */
+  readPage(after: number, limit: number, load: () => Promise<string>): Promise<CachedRead> {
+    return this.#read("page", this.#listGen, this.#pagePrefix, `:${after}:${limit}`, load);
   }
 
   /** One row's body, from Redis or from `load`; `load` returns null for an unknown id (not cached). */
@@ -169,45 +205,64 @@ export class TransactionCache {
   }
 
   async #read(
-    operation: "list" | "get_by_id",
+    operation: ReadOperation,
     genKey: string,
     prefix: string,
     suffix: string,
     load: () => Promise<string | null>,
   ): Promise<CachedRead> {
+    const startedAt = performance.now();
+    // Without a generation, concurrent misses share a MySQL query only if it was sent after
+    // they started (FreshFlight), so no reader gets rows from before a write it saw answered.
+    const direct = () => this.#direct.run(operation + suffix, startedAt, load);
     if (!this.#usable()) {
-      // Known down: straight to MySQL, no Redis round trip. No single-flight either: without the
-      // generation there is no way to tell a query started before a write from one started after.
+      // Known down: straight to MySQL, no Redis round trip.
       this.#metrics.cacheErrors.inc({ operation });
       this.#metrics.cacheMisses.inc({ operation });
-      return { body: await load(), cache: "miss" };
+      return { body: await direct(), cache: "miss" };
     }
+    // One entry per read key, tagged with the generation it was loaded under: `<gen>\n<body>`.
+    // A hit is one MGET of the generation and the entry (no Lua: a script per read cost Redis
+    // CPU that the cached-read bench showed); a tag other than the current generation is a miss.
+    const entryKey = `${prefix}cur${suffix}`;
     let gen: string;
     try {
-      const [current, cached] = await this.#redis.expenseCacheRead(genKey, prefix, suffix);
-      if (cached !== null) {
+      const [current, entry] = await this.#redis.mget(genKey, entryKey);
+      if (
+        current !== null &&
+        entry !== null &&
+        entry.startsWith(current) &&
+        entry.charCodeAt(current.length) === NEWLINE
+      ) {
         this.#metrics.cacheHits.inc({ operation });
-        return { body: cached, cache: "hit" };
+        return { body: entry.slice(current.length + 1), cache: "hit" };
       }
-      gen = current;
+      gen = current ?? (await this.#redis.expenseCacheGen(genKey));
     } catch (error) {
       this.#failed(operation, error);
       this.#metrics.cacheMisses.inc({ operation });
-      return { body: await load(), cache: "miss" };
+      return { body: await direct(), cache: "miss" };
     }
     this.#metrics.cacheMisses.inc({ operation });
-    const key = prefix + gen + suffix;
-    const body = await this.#flights.run(key, async () => {
+    // Readers of the same generation share one load; the generation was read before the load
+    // started, so a write answered before a reader began always shows in what the reader gets.
+    const body = await this.#flights.run(`${entryKey}@${gen}`, async () => {
       const loaded = await load();
-      if (loaded !== null) await this.#store(operation, key, loaded);
+      if (loaded !== null) await this.#store(operation, genKey, entryKey, gen, loaded);
       return loaded;
     });
     return { body, cache: "miss" };
   }
 
-  async #store(operation: "list" | "get_by_id", key: string, body: string): Promise<void> {
+  async #store(
+    operation: ReadOperation,
+    genKey: string,
+    entryKey: string,
+    gen: string,
+    body: string,
+  ): Promise<void> {
     try {
-      await this.#redis.set(key, body, "EX", this.#ttl);
+      await this.#redis.expenseCacheStore(genKey, entryKey, gen, `${gen}\n${body}`, this.#ttl);
     } catch (error) {
       this.#failed(operation, error);
     }
