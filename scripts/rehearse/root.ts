@@ -79,8 +79,9 @@ export function prepare(root: RootName, tree: string, work: string, endpoint: st
     ...new Set([...rootHcl.matchAll(/^\s*source\s*=\s*"([^"]+)"/gm)].map((m) => m[1]!)),
   ];
   const modules = sources.map(moduleHcl);
-  // Masks (gaps.ts) go into override files beside each module of the copy.
-  for (const folder of [".", ...sources]) {
+  // Masks (gaps.ts) go into override files beside each module of the copy. REHEARSE_UNMASKED=1
+  // leaves them out, to see whether each is still needed (replan-changes.json in the work folder).
+  for (const folder of process.env.REHEARSE_UNMASKED === "1" ? [] : [".", ...sources]) {
     const masks = renderMaskOverride(readFileSync(join(dir, folder, "main.tf"), "utf8"), MASKS);
     if (masks) writeFileSync(join(dir, folder, "rehearse_masks_override.tf"), masks);
   }
