@@ -1,7 +1,7 @@
 import { App, type TerraformStack } from "cdktf";
 import { BootstrapStack } from "./bootstrap/index.ts";
 import { account, ENVIRONMENTS, type EnvironmentConfig } from "./envs/index.ts";
-import { PlatformStack } from "./envs/platform-stack.ts";
+import { PlatformStack } from "./envs/platform/index.ts";
 import { EnvironmentStack } from "./envs/root-stack.ts";
 import type { TerraformModuleDefinition } from "./kit/module.ts";
 import type { OutputSpec } from "./kit/outputs.ts";

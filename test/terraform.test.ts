@@ -18,7 +18,7 @@ import {
 // The `<env>-platform` stacks are skipped by validate (JSON and HCL) and only: they need the helm
 // and kubernetes providers, which are not in the offline plugin mirror (TF_PLUGIN_DIR holds the
 // AWS provider only), so `terraform init` cannot install them here. `terraform fmt` below still
-// covers them; envs/platform-stack.test.ts checks their JSON.
+// covers them; envs/platform/stack.test.ts checks their JSON.
 const needsMissingProviders = (stack: string) => stack.endsWith("-platform");
 describe.runIf(terraformBinary())("terraform", () => {
   let synthesized: SynthesizedApp;

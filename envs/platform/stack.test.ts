@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { API_ENV_VARS } from "../api/src/env-vars.ts";
-import { synthAll, type StackJson } from "../test/synth.ts";
-import { ENVIRONMENTS } from "./index.ts";
-import { CLUSTER_AUTOSCALER_KUBERNETES_MINOR, PLATFORM_CHARTS } from "./platform-charts.ts";
-import { API_PLATFORM_OBJECT, PLATFORM_PROVIDERS, STORAGE_CLASS } from "./platform-stack.ts";
-import { DEPLOYER_GROUP } from "./root-stack.ts";
+import { API_ENV_VARS } from "../../api/src/env-vars.ts";
+import { synthAll, type StackJson } from "../../test/synth.ts";
+import { ENVIRONMENTS } from "../index.ts";
+import { DEPLOYER_GROUP } from "../root-stack.ts";
+import {
+  API_PLATFORM_OBJECT,
+  CLUSTER_AUTOSCALER_KUBERNETES_MINOR,
+  PLATFORM_CHARTS,
+  PLATFORM_PROVIDERS,
+  STORAGE_CLASS,
+} from "./index.ts";
 
 const synthesized = synthAll();
 const platform = (env: string) => synthesized.stackJson(`${env}-platform`);

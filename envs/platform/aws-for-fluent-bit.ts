@@ -1,0 +1,56 @@
+import type { Release } from "@cdktf/provider-helm/lib/release";
+import type { ITerraformDependable } from "cdktf";
+import { APP_NAMESPACE } from "../root-stack.ts";
+import { ADDON_ACCOUNTS } from "./accounts.ts";
+import type { PlatformContext } from "./context.ts";
+import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
+
+/** Fluent Bit with the AWS output plugins, shipping container logs to CloudWatch Logs. */
+export const AWS_FOR_FLUENT_BIT_CHART = {
+  chart: "aws-for-fluent-bit",
+  repository: "https://aws.github.io/eks-charts",
+  version: "0.2.1",
+} as const satisfies PinnedChart;
+
+/**
+ * Installs Fluent Bit in the logging namespace with its IRSA role, shipping the application
+ * namespace's container logs to the log groups of the logging module.
+ */
+export function installFluentBit(
+  ctx: PlatformContext,
+  namespace: string,
+  dependsOn: ITerraformDependable[],
+): Release {
+  const fluentBit = ADDON_ACCOUNTS.fluentBit;
+  const logGroupPrefix = `/aws/eks/${ctx.clusterName}`;
+  return pinnedRelease(
+    ctx.scope,
+    "aws-for-fluent-bit",
+    AWS_FOR_FLUENT_BIT_CHART,
+    namespace,
+    {
+      serviceAccount: {
+        create: true,
+        name: fluentBit.serviceAccount,
+        annotations: { [ROLE_ANNOTATION]: ctx.output("fluent_bit_role_arn") },
+      },
+      // Only the application namespace's containers (file names are <pod>_<namespace>_<container>-<id>.log):
+      // its log group exists, and the role may write nowhere else.
+      input: { path: `/var/log/containers/*_${APP_NAMESPACE}_*.log` },
+      cloudWatchLogs: {
+        enabled: true,
+        region: ctx.region,
+        logGroupName: `${logGroupPrefix}/${APP_NAMESPACE}`,
+        logGroupTemplate: `${logGroupPrefix}/$kubernetes['namespace_name']`,
+        logStreamTemplate: "$kubernetes['pod_name'].$kubernetes['container_name']",
+        // The groups come from the logging module with retention and KMS; the role cannot create any.
+        autoCreateGroup: false,
+      },
+      cloudWatch: { enabled: false },
+      firehose: { enabled: false },
+      kinesis: { enabled: false },
+      elasticsearch: { enabled: false },
+    },
+    { dependsOn },
+  );
+}
