@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { addEvent, diagnosticType, emptyEvents, isTransient, isUnsupportedApi } from "./events.ts";
+import {
+  addEvent,
+  diagnosticType,
+  emptyEvents,
+  emulatorGaps,
+  isTransient,
+  isUnsupportedApi,
+} from "./events.ts";
 
 const line = (message: Record<string, unknown>) => JSON.stringify(message);
 
@@ -58,5 +65,18 @@ describe("terraform test events", () => {
     };
     expect(isTransient(duplicate)).toBe(true);
     expect(isUnsupportedApi(duplicate)).toBe(false);
+  });
+
+  it("finds the emulator's own record of calls it lacks in its log", () => {
+    const log = [
+      '127.0.0.1 - - [28/Nov/2026 05:27:28] "GET /bucket?policy= HTTP/1.1" 404 -',
+      '    raise NotImplementedError(f"The {action} action has not been implemented")',
+      "NotImplementedError: The create_cache_parameter_group action has not been implemented",
+      '127.0.0.1 - - [28/Nov/2026 05:27:29] "POST /clusters/c/access-entries HTTP/1.1" 404 -',
+    ].join("\n");
+    expect(emulatorGaps(log)).toEqual([
+      "The create_cache_parameter_group action has not been implemented",
+      "POST /clusters/c/access-entries → 404 (no such route in moto)",
+    ]);
   });
 });

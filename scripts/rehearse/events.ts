@@ -89,11 +89,27 @@ export function diagnosticType(diagnostic: Diagnostic): string | undefined {
   return /(?:resource|data) "([a-z0-9_]+)"/.exec(diagnostic.code ?? "")?.[1];
 }
 
-/** Errors that mean moto lacks the call (as opposed to a defect in the configuration). */
+/**
+ * Errors that mean moto cannot serve the call (as opposed to a defect in the configuration): moto
+ * answers an action it lacks with HTTP 500 (NotImplementedError in its log) and a REST route it
+ * lacks with 404.
+ */
 export function isUnsupportedApi(diagnostic: Diagnostic): boolean {
-  return /not (yet )?implemented|NotImplemented|UnknownOperation|InvalidAction|StatusCode: 404.*(UnknownError|api error)|Could not find .*action/i.test(
+  return /not (yet )?implemented|NotImplemented|UnknownOperation|InvalidAction|StatusCode: (404|500|501)\b/i.test(
     `${diagnostic.summary} ${diagnostic.detail}`,
   );
+}
+
+/**
+ * The emulator's own evidence of missing APIs in its log: NotImplementedError messages and REST
+ * requests it had no route for (404 on a path that is not an S3 object or bucket read).
+ */
+export function emulatorGaps(log: string): string[] {
+  const notImplemented = [...log.matchAll(/NotImplementedError: (.+)/g)].map((m) => m[1]!.trim());
+  const noRoute = [...log.matchAll(/"(POST|PUT|DELETE|PATCH) (\/[^ ]*) HTTP\/1\.1" 404/g)].map(
+    (m) => `${m[1]} ${m[2]} → 404 (no such route in moto)`,
+  );
+  return [...new Set([...notImplemented, ...noRoute])];
 }
 
 /**

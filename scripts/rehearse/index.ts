@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENTS } from "../../envs/index.ts";
 import { requireMoto, startEmulator, type Emulator } from "./emulator.ts";
+import { emulatorGaps } from "./events.ts";
 import { evaluate, type DestroyExpectation, type Outcome } from "./evaluate.ts";
 import { ROOTS, rehearseRoot, type RootName } from "./root.ts";
 import { renderSummary } from "./summary.ts";
@@ -60,6 +61,11 @@ async function rehearse(root: RootName, work: string) {
       const outcome: Outcome = evaluate({ ...run, ...expectations(root) });
       if (run.exitCode !== 0 && !run.events.runs.get("apply"))
         outcome.failures.push(`terraform test failed to start:\n${run.stderr}`);
+      if (outcome.failures.length > 0) {
+        const gaps = emulatorGaps(readFileSync(join(attemptDir, "moto.log"), "utf8"));
+        if (gaps.length > 0)
+          outcome.failures.push(`the emulator's log shows calls it lacks: ${gaps.join("; ")}`);
+      }
       if (outcome.transient && attempts < 2) {
         // A lost response made the provider repeat a create: one more try on a fresh emulator.
         console.log(
