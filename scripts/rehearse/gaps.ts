@@ -113,7 +113,7 @@ export const MASKS: readonly Mask[] = [
     type: "aws_eks_node_group",
     attributes: ["remote_access", "node_repair_config", "update_config"],
     reason:
-      "moto 5.2.1 does not return remoteAccess, nodeRepairConfig or updateConfig from DescribeNodegroup as sent",
+      'moto 5.2.1 invents remoteAccess (ec2_ssh_key "eksKeypair", which forces a replacement) and returns no nodeRepairConfig or updateConfig (measured with REHEARSE_UNMASKED=1)',
   },
   {
     type: "aws_launch_template",
@@ -124,13 +124,13 @@ export const MASKS: readonly Mask[] = [
   {
     type: "aws_db_instance",
     attributes: ["monitoring_interval", "monitoring_role_arn", "network_type"],
-    reason: "moto 5.2.1 does not store enhanced monitoring settings or NetworkType on DB instances",
+    reason:
+      'moto 5.2.1 reads back monitoring_interval 0, no monitoring role and network_type "" (measured)',
   },
   {
     type: "aws_db_parameter_group",
     attributes: ["parameter"],
-    reason:
-      "moto 5.2.1 returns DB parameters without the apply method the provider compares against",
+    reason: "moto 5.2.1 returns none of the group's parameters on read (measured: parameter = [])",
   },
   {
     type: "aws_vpc_security_group_ingress_rule",
