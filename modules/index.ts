@@ -1,10 +1,12 @@
 import { addonRoles } from "./addon-roles/index.ts";
+import { appIdentity } from "./app-identity/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
 import { eks } from "./eks/index.ts";
 import { elasticache } from "./elasticache/index.ts";
 import { logging } from "./logging/index.ts";
 import { network } from "./network/index.ts";
+import { openSearch } from "./opensearch/index.ts";
 import { rds } from "./rds/index.ts";
 import { securityGroups } from "./security-groups/index.ts";
 
@@ -18,5 +20,7 @@ export const MODULES = [
   bastion,
   logging,
   addonRoles,
+  appIdentity,
   budgets,
+  openSearch,
 ] as const;

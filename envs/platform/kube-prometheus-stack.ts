@@ -1,6 +1,7 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
 import type { PlatformContext } from "./context.ts";
+import { grafanaCloudWatchValues } from "./grafana-cloudwatch.ts";
 import { pinnedRelease, type PinnedChart } from "./release.ts";
 
 /** Prometheus Operator, Prometheus, Alertmanager, Grafana, kube-state-metrics, node-exporter. */
@@ -66,6 +67,8 @@ export function kubePrometheusStackValues(
       // No volume: dashboards and data sources are provisioned from ConfigMaps, and the
       // sqlite database holds only UI state (users, preferences) that may be lost.
       persistence: { enabled: false },
+      // CloudWatch data source with the read-only IRSA role (logs dashboard, billing dashboard).
+      ...grafanaCloudWatchValues(ctx),
       sidecar: {
         dashboards: {
           enabled: true,
