@@ -106,7 +106,7 @@ export function isUnsupportedApi(diagnostic: Diagnostic): boolean {
  */
 export function emulatorGaps(log: string): string[] {
   const notImplemented = [...log.matchAll(/NotImplementedError: (.+)/g)].map((m) => m[1]!.trim());
-  const noRoute = [...log.matchAll(/"(POST|PUT|DELETE|PATCH) (\/[^ ]*) HTTP\/1\.1" 404/g)].map(
+  const noRoute = [...log.matchAll(/"(POST|PUT|DELETE|PATCH) (\/[^ ]+) HTTP\/1\.1" 404/g)].map(
     (m) => `${m[1]} ${m[2]} → 404 (no such route in moto)`,
   );
   return [...new Set([...notImplemented, ...noRoute])];
