@@ -7,7 +7,9 @@ import { pinnedRelease, type PinnedChart } from "./release.ts";
 export const KUBE_PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
   repository: "https://prometheus-community.github.io/helm-charts",
-  version: "81.4.5",
+  // Verified 2026-11-28: tag kube-prometheus-stack-88.5.3 (ea930ba, 2026-08-21, the newest) of
+  // github.com/prometheus-community/helm-charts; app v0.93.1, Grafana subchart 12.11.1.
+  version: "88.5.3",
 } as const satisfies PinnedChart;
 
 /** Share of the Prometheus volume its samples may fill before the oldest blocks are dropped. */
@@ -59,10 +61,10 @@ export function kubePrometheusStackValues(
       },
     },
     grafana: {
-      // Empty: the Grafana chart generates a random password into the Secret
-      // `kube-prometheus-stack-grafana` (key admin-password) and keeps it on upgrades; it is
-      // never in git nor in Terraform state. Read it with kubectl when needed.
-      adminPassword: "",
+      // No adminPassword (nor admin.existingSecret): the Grafana chart generates a random one into
+      // the Secret `kube-prometheus-stack-grafana` (key admin-password) and keeps it on upgrades
+      // (its `grafana.password` helper looks the Secret up); it is never in git nor in Terraform
+      // state. Read it with kubectl (docs/deployment.md).
       // No volume: dashboards and data sources are provisioned from ConfigMaps, and the
       // sqlite database holds only UI state (users, preferences) that may be lost.
       persistence: { enabled: false },

@@ -12,6 +12,7 @@ import { installClusterAutoscaler } from "./cluster-autoscaler.ts";
 import type { PlatformContext } from "./context.ts";
 import { createDeployerMonitoringRbac } from "./deployer-rbac.ts";
 import { installKubePrometheusStack } from "./kube-prometheus-stack.ts";
+import { installMetricsServer } from "./metrics-server.ts";
 import { createNamespaces } from "./namespaces.ts";
 import { configureClusterProviders } from "./providers.ts";
 import { createStorageClass } from "./storage-class.ts";
@@ -81,6 +82,7 @@ export class PlatformStack extends Stack {
     });
     installFluentBit(ctx, namespaces.logging.metadata.name, after);
     installClusterAutoscaler(ctx, after);
+    installMetricsServer(ctx, after);
 
     createApiSettings(ctx, namespaces.app);
     createDeployerMonitoringRbac(ctx, namespaces.app);

@@ -1,0 +1,17 @@
+import { Release } from "@cdktf/provider-helm/lib/release";
+import type { Construct } from "constructs";
+import { releaseValues, type PinnedChart } from "./release.ts";
+
+/** The pinned chart and values of every Helm release in `stack`. */
+export function platformReleases(
+  stack: Construct,
+): { id: string; chart: PinnedChart; values: Record<string, unknown> }[] {
+  return stack.node
+    .findAll()
+    .filter((c): c is Release => c instanceof Release)
+    .map((release) => {
+      const recorded = releaseValues(release);
+      if (!recorded) throw new Error(`${release.node.path} was not made by pinnedRelease`);
+      return { id: release.node.id, ...recorded };
+    });
+}
