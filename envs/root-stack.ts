@@ -15,6 +15,7 @@ import { network } from "../modules/network/index.ts";
 import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
 import { addonRoles } from "../modules/addon-roles/index.ts";
+import { alerts } from "../modules/alerts/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
 import { budgets } from "../modules/budgets/index.ts";
 import { eks } from "../modules/eks/index.ts";
@@ -252,6 +253,12 @@ export class EnvironmentStack extends Stack {
       alertEmails: account.alertEmails,
       environmentTag: vars.environment,
     });
+    const alerting = alerts.call(this, "alerts", {
+      name,
+      alertEmails: account.alertEmails,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+    });
 
     const outputs: Record<string, [unknown, string]> = {
       vpc_id: [net.outputs.vpcId, "ID of the VPC."],
@@ -343,6 +350,14 @@ export class EnvironmentStack extends Stack {
       budget_alerts_topic_arn: [
         budget.outputs.snsTopicArn,
         "SNS topic that receives the budget alerts.",
+      ],
+      alerts_topic_arn: [
+        alerting.outputs.topicArn,
+        "SNS topic Alertmanager publishes the cluster's alerts to (e-mails subscribed).",
+      ],
+      alertmanager_role_arn: [
+        alerting.outputs.alertmanagerRoleArn,
+        "IAM role for Alertmanager's service account (IRSA), may publish to the alert topic only.",
       ],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {

@@ -1,4 +1,5 @@
 import { addonRoles } from "./addon-roles/index.ts";
+import { alerts } from "./alerts/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
 import { eks } from "./eks/index.ts";
@@ -19,4 +20,5 @@ export const MODULES = [
   logging,
   addonRoles,
   budgets,
+  alerts,
 ] as const;

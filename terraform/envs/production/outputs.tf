@@ -165,3 +165,13 @@ output "budget_alerts_topic_arn" {
   value       = module.budgets.sns_topic_arn
   description = "SNS topic that receives the budget alerts."
 }
+
+output "alerts_topic_arn" {
+  value       = module.alerts.topic_arn
+  description = "SNS topic Alertmanager publishes the cluster's alerts to (e-mails subscribed)."
+}
+
+output "alertmanager_role_arn" {
+  value       = module.alerts.alertmanager_role_arn
+  description = "IAM role for Alertmanager's service account (IRSA), may publish to the alert topic only."
+}
