@@ -17,6 +17,7 @@ describe("environment root stacks", () => {
       const modules = synthesized.stackJson(environment).module ?? {};
       expect(Object.keys(modules).sort()).toEqual([
         "addon_roles",
+        "alerts",
         "bastion",
         "budgets",
         "eks",

@@ -18,6 +18,7 @@ import { addonRoles } from "../modules/addon-roles/index.ts";
 import { alerts } from "../modules/alerts/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
 import { budgets } from "../modules/budgets/index.ts";
+import { certificate } from "../modules/certificate/index.ts";
 import { eks } from "../modules/eks/index.ts";
 import { elasticache } from "../modules/elasticache/index.ts";
 import { logging } from "../modules/logging/index.ts";
@@ -253,6 +254,18 @@ export class EnvironmentStack extends Stack {
       alertEmails: account.alertEmails,
       environmentTag: vars.environment,
     });
+    // The ALB's certificate: an existing one (certificateArn), or one requested and DNS-validated
+    // in the hosted zone when host names are configured; none without a domain.
+    const { ingress } = config;
+    const certificateArn =
+      config.certificateArn ||
+      (ingress.apiHost
+        ? certificate.call(this, "certificate", {
+            name,
+            hostedZone: ingress.hostedZone,
+            domainNames: [ingress.apiHost, ingress.grafanaHost],
+          }).outputs.certificateArn
+        : "");
     const alerting = alerts.call(this, "alerts", {
       name,
       alertEmails: account.alertEmails,
@@ -350,6 +363,10 @@ export class EnvironmentStack extends Stack {
       budget_alerts_topic_arn: [
         budget.outputs.snsTopicArn,
         "SNS topic that receives the budget alerts.",
+      ],
+      ingress_certificate_arn: [
+        certificateArn,
+        "ACM certificate of the ALB's HTTPS listener (empty when no ingress host is configured).",
       ],
       alerts_topic_arn: [
         alerting.outputs.topicArn,

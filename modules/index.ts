@@ -2,6 +2,7 @@ import { addonRoles } from "./addon-roles/index.ts";
 import { alerts } from "./alerts/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
+import { certificate } from "./certificate/index.ts";
 import { eks } from "./eks/index.ts";
 import { elasticache } from "./elasticache/index.ts";
 import { logging } from "./logging/index.ts";
@@ -21,4 +22,5 @@ export const MODULES = [
   addonRoles,
   budgets,
   alerts,
+  certificate,
 ] as const;

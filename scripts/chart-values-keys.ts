@@ -15,7 +15,7 @@ import { format } from "prettier";
 import { parse } from "yaml";
 import { ENVIRONMENTS } from "../envs/index.ts";
 import { documentedKeysFor, leafPaths, type DocumentedKeys } from "../envs/platform/chart-keys.ts";
-import { platformReleases } from "../envs/platform/chart-keys-releases.ts";
+import { platformReleases, withIngress } from "../envs/platform/chart-keys-releases.ts";
 import { PlatformStack } from "../envs/platform/index.ts";
 
 const folder = process.argv[2];
@@ -32,8 +32,14 @@ const FREE_FORM: Record<string, string[]> = {
   "kube-prometheus-stack": ["alertmanager.config"],
 };
 
+/** Keys the chart's templates read that its values.yaml documents only in a comment. */
+const COMMENTED: Record<string, string[]> = {
+  // Grafana subchart templates/ingress.yaml: `if .Values.ingress.ingressClassName`.
+  "kube-prometheus-stack": ["grafana.ingress.ingressClassName"],
+};
+
 const used = new Map<string, { version: string; paths: Set<string> }>();
-for (const config of ENVIRONMENTS) {
+for (const config of ENVIRONMENTS.flatMap((c) => [c, withIngress(c)])) {
   const stack = new PlatformStack(new App(), config);
   for (const { chart, values } of platformReleases(stack)) {
     const entry = used.get(chart.chart) ?? { version: chart.version, paths: new Set<string>() };
@@ -68,6 +74,7 @@ for (const [chart, { version, paths }] of [...used].sort(([a], [b]) => a.localeC
     found.open = [...new Set([...found.open, key])].sort();
     found.keys = found.keys.filter((k) => !k.startsWith(`${key}.`));
   }
+  found.keys = [...new Set([...found.keys, ...(COMMENTED[chart] ?? [])])].sort();
   out[chart] = { version, source, ...found };
 }
 /** `over` merged onto `base`, recursively for objects. */

@@ -1,6 +1,7 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { ADDON_ACCOUNTS } from "./accounts.ts";
 import type { PlatformContext } from "./context.ts";
+import { ingressClassValues } from "./ingress.ts";
 import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 
 /**
@@ -39,6 +40,7 @@ export function installLoadBalancerController(ctx: PlatformContext): Release {
         name: lbc.serviceAccount,
         annotations: { [ROLE_ANNOTATION]: ctx.output("load_balancer_controller_role_arn") },
       },
+      ...ingressClassValues(ctx),
     },
   );
 }

@@ -3,7 +3,7 @@ import { App } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ENVIRONMENTS } from "../index.ts";
 import { undocumentedPaths, type DocumentedKeys } from "./chart-keys.ts";
-import { platformReleases } from "./chart-keys-releases.ts";
+import { platformReleases, withIngress } from "./chart-keys-releases.ts";
 import { PlatformStack } from "./index.ts";
 
 const documented = JSON.parse(
@@ -11,20 +11,22 @@ const documented = JSON.parse(
 ) as Record<string, DocumentedKeys>;
 
 describe("platform chart values", () => {
-  it.each(ENVIRONMENTS.map((c) => [c.environment, c] as const))(
-    "%s: every key set is documented in the pinned chart's values.yaml",
-    (_, config) => {
-      const releases = platformReleases(new PlatformStack(new App(), config));
-      expect(releases.length).toBeGreaterThanOrEqual(5);
-      for (const { chart, values } of releases) {
-        const keys = documented[chart.chart];
-        expect(keys, chart.chart).toBeDefined();
-        // The copy was read from the pinned version: re-run scripts/chart-values-keys.ts on a pin change.
-        expect(keys!.version, chart.chart).toBe(chart.version);
-        expect(undocumentedPaths(values, keys!), chart.chart).toEqual([]);
-      }
-    },
-  );
+  it.each(
+    ENVIRONMENTS.flatMap((c) => [
+      [c.environment, c] as const,
+      [`${c.environment} with ingress hosts`, withIngress(c)] as const,
+    ]),
+  )("%s: every key set is documented in the pinned chart's values.yaml", (_, config) => {
+    const releases = platformReleases(new PlatformStack(new App(), config));
+    expect(releases.length).toBeGreaterThanOrEqual(5);
+    for (const { chart, values } of releases) {
+      const keys = documented[chart.chart];
+      expect(keys, chart.chart).toBeDefined();
+      // The copy was read from the pinned version: re-run scripts/chart-values-keys.ts on a pin change.
+      expect(keys!.version, chart.chart).toBe(chart.version);
+      expect(undocumentedPaths(values, keys!), chart.chart).toEqual([]);
+    }
+  });
 
   it("flags a misspelt key", () => {
     const keys: DocumentedKeys = { version: "1", source: "x", keys: ["a.b"], open: ["c"] };

@@ -3,6 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import { ADDON_ACCOUNTS } from "./accounts.ts";
 import { alertmanagerConfig } from "./alertmanager.ts";
 import type { PlatformContext } from "./context.ts";
+import { grafanaIngressValues } from "./ingress.ts";
 import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 
 /** Prometheus Operator, Prometheus, Alertmanager, Grafana, kube-state-metrics, node-exporter. */
@@ -92,6 +93,7 @@ export function kubePrometheusStackValues(
     grafana: {
       // The cluster, node and workload dashboards of the chart (R4.5).
       defaultDashboardsEnabled: true,
+      ingress: grafanaIngressValues(ctx),
       // No adminPassword (nor admin.existingSecret): the Grafana chart generates a random one into
       // the Secret `kube-prometheus-stack-grafana` (key admin-password) and keeps it on upgrades
       // (its `grafana.password` helper looks the Secret up); it is never in git nor in Terraform

@@ -30,7 +30,7 @@ async function tierCidrs(vpcCidr: string, azCount: number, tier: keyof typeof SU
 }
 
 /** `helm template` with exactly the deploy step's flags (.github/workflows/api.yml). */
-function renderForDeploy(environment: string): Record<string, unknown>[] {
+function renderForDeploy(environment: string, extra: string[] = []): Record<string, unknown>[] {
   const out = execFileSync(
     HELM,
     [
@@ -51,6 +51,7 @@ function renderForDeploy(environment: string): Record<string, unknown>[] {
       "secret.existingSecret=expense-api-platform",
       "--set-string",
       "podAnnotations.checksum/platform-config=0123456789abcdef",
+      ...extra,
     ],
     { encoding: "utf8" },
   );
@@ -114,3 +115,30 @@ describe.each(ENVIRONMENTS.map((c) => [c.environment, c] as const))(
     });
   },
 );
+
+describe("the API's Ingress on the ALB", () => {
+  it("answers /metrics with the ALB's own 404, ahead of the route to the API", () => {
+    const docs = renderForDeploy("production", [
+      "--set",
+      "ingress.enabled=true",
+      "--set",
+      "ingress.host=api.production.example.com",
+    ]);
+    const ingress = docs.find((d) => d.kind === "Ingress") as {
+      metadata: { annotations: Record<string, string> };
+      spec: {
+        rules: { http: { paths: { path: string; backend: { service: { name: string } } }[] } }[];
+      };
+    };
+    const paths = ingress.spec.rules[0]!.http.paths;
+    expect(paths.map((p) => [p.path, p.backend.service.name])).toEqual([
+      ["/metrics", "metrics-blocked"],
+      ["/", "expense-api"],
+    ]);
+    expect(
+      JSON.parse(
+        ingress.metadata.annotations["alb.ingress.kubernetes.io/actions.metrics-blocked"]!,
+      ),
+    ).toMatchObject({ type: "fixed-response", fixedResponseConfig: { statusCode: "404" } });
+  });
+});

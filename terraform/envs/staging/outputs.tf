@@ -166,6 +166,11 @@ output "budget_alerts_topic_arn" {
   description = "SNS topic that receives the budget alerts."
 }
 
+output "ingress_certificate_arn" {
+  value       = ""
+  description = "ACM certificate of the ALB's HTTPS listener (empty when no ingress host is configured)."
+}
+
 output "alerts_topic_arn" {
   value       = module.alerts.topic_arn
   description = "SNS topic Alertmanager publishes the cluster's alerts to (e-mails subscribed)."
