@@ -62,7 +62,12 @@ export class BootstrapStack extends Stack {
       count: Token.asNumber(Fn.conditional(vars.createAutoscalingServiceLinkedRole, 1, 0)),
       awsServiceName: "autoscaling.amazonaws.com",
     });
-    const images = new ImageRepository(this, "images", { context, project: vars.project });
+    // Production's promotions are matched first, so its images are the best protected.
+    const images = new ImageRepository(this, "images", {
+      context,
+      project: vars.project,
+      environments: [...environments].reverse(),
+    });
     const github = new GithubOidc(this, "github", {
       context,
       project: account.project,

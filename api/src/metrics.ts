@@ -51,6 +51,8 @@ export interface Metrics {
   readonly cacheMisses: Counter<"operation">;
   readonly cacheErrors: Counter<"operation">;
   readonly dbQueryDuration: Histogram<"operation">;
+  /** Failed MySQL operations by operation and reason (timeout, connection_refused, other). */
+  readonly dbErrors: Counter<"operation" | "reason">;
   /** Records one finished HTTP request in the counter and the histogram. */
   observeRequest(
     method: string,
@@ -169,6 +171,12 @@ export function createMetrics({ defaultMetrics = true }: MetricsOptions = {}): M
       help: "MySQL statement duration in seconds by operation.",
       labelNames: ["operation"] as const,
       buckets: DB_QUERY_BUCKETS,
+      registers,
+    }),
+    dbErrors: new Counter({
+      name: "expense_db_errors_total",
+      help: "MySQL operations that failed, by operation and reason (timeout, connection_refused, other).",
+      labelNames: ["operation", "reason"] as const,
       registers,
     }),
     observeRequest(method, route, status, cache, seconds) {

@@ -60,6 +60,12 @@ describe("network module", () => {
     expect(resourceOf(json, "aws_eip", "nat_eips").count).toBe(nat.count);
   });
 
+  it("names each NAT gateway and its EIP after the AZ it serves", () => {
+    const name = "${var.name}-nat-${element(local.azs, count.index)}";
+    expect(resourceOf(json, "aws_nat_gateway", "nat_gateways").tags).toMatchObject({ Name: name });
+    expect(resourceOf(json, "aws_eip", "nat_eips").tags).toMatchObject({ Name: name });
+  });
+
   it("strips every rule from the default security group", () => {
     const group = resourceOf(json, "aws_default_security_group", "default_security_group");
     expect(group.ingress).toBeUndefined();

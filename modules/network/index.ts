@@ -95,14 +95,18 @@ export const network = defineModule({
     const natIps = new Eip(scope, "nat-eips", {
       count: natCount,
       domain: "vpc",
-      tags: { Name: `${vars.name}-nat-${natCount.index}` },
+      // Named by AZ like the subnets; a number token (count.index) in a template literal would
+      // stringify as a junk float, so the index goes through element() as an expression.
+      tags: { Name: `${vars.name}-nat-${Fn.element(azs, natCount.index)}` },
       dependsOn: [igw],
     });
     const natGateways = new NatGateway(scope, "nat-gateways", {
       count: natCount,
       allocationId: Fn.element(splat(natIps, "id"), natCount.index),
       subnetId: Fn.element(splat(publicSubnets, "id"), natCount.index),
-      tags: { Name: `${vars.name}-nat-${natCount.index}` },
+      // Named by AZ like the subnets; a number token (count.index) in a template literal would
+      // stringify as a junk float, so the index goes through element() as an expression.
+      tags: { Name: `${vars.name}-nat-${Fn.element(azs, natCount.index)}` },
       dependsOn: [igw],
     });
 

@@ -23,10 +23,14 @@
 import type { Redis } from "ioredis";
 import { describeError, RateLimitedLog, type Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { FreshFlight } from "./fresh-flight.js";
 import { SingleFlight } from "./single-flight.js";
 
 /** What a cached read is for; the `operation` label of the cache counters. */
-export type CacheOperation = "list" | "get_by_id" | "invalidate";
+export type CacheOperation = "list" | "page" | "get_by_id" | "invalidate";
+
+/** A cached read's operation. */
+type ReadOperation = Exclude<CacheOperation, "invalidate">;
 
 /** Result of a cached read: the body (null when the loader found nothing) and where it came from. */
 export interface CachedRead {
@@ -90,10 +94,13 @@ export class TransactionCache {
   readonly #metrics: Metrics;
   readonly #log: RateLimitedLog;
   readonly #flights = new SingleFlight<string | null>();
+  /** Coalesces MySQL reads while Redis cannot give a generation (see fresh-flight.ts). */
+  readonly #direct = new FreshFlight<string | null>();
   readonly #listGen: string;
   readonly #rowsGen: string;
   readonly #listPrefix: string;
   readonly #rowPrefix: string;
+  readonly #pagePrefix: string;
   readonly #breakerMs: number;
   #breakerUntil = 0;
   #trusted = true;
@@ -118,6 +125,7 @@ export class TransactionCache {
     this.#rowsGen = `${keyPrefix}gen:rows`;
     this.#listPrefix = `${keyPrefix}list:`;
     this.#rowPrefix = `${keyPrefix}row:`;
+    this.#pagePrefix = `${keyPrefix}page:`;
     // ioredis reports connection errors as events; without a listener they would be printed raw.
     redis.on("error", (error: unknown) =>
       this.#log.warn("connection", { err: describeError(error) }, "redis connection error"),
@@ -127,6 +135,14 @@ export class TransactionCache {
   /** The list body (`{"result":[...]}`), from Redis or from `load`. */
   readList(load: () => Promise<string>): Promise<CachedRead> {
     return this.#read("list", this.#listGen, this.#listPrefix, "", load);
+  }
+
+  /**
+   * One page of the keyset-paginated list (`after`, `limit`), keyed under the list generation so
+   * every write retires cached pages exactly like the full list.
+   */
+  readPage(after: number, limit: number, load: () => Promise<string>): Promise<CachedRead> {
+    return this.#read("page", this.#listGen, this.#pagePrefix, `:${after}:${limit}`, load);
   }
 
   /** One row's body, from Redis or from `load`; `load` returns null for an unknown id (not cached). */
@@ -169,18 +185,21 @@ export class TransactionCache {
   }
 
   async #read(
-    operation: "list" | "get_by_id",
+    operation: ReadOperation,
     genKey: string,
     prefix: string,
     suffix: string,
     load: () => Promise<string | null>,
   ): Promise<CachedRead> {
+    const startedAt = performance.now();
+    // Without a generation, concurrent misses share a MySQL query only if it was sent after
+    // they started (FreshFlight), so no reader gets rows from before a write it saw answered.
+    const direct = () => this.#direct.run(operation + suffix, startedAt, load);
     if (!this.#usable()) {
-      // Known down: straight to MySQL, no Redis round trip. No single-flight either: without the
-      // generation there is no way to tell a query started before a write from one started after.
+      // Known down: straight to MySQL, no Redis round trip.
       this.#metrics.cacheErrors.inc({ operation });
       this.#metrics.cacheMisses.inc({ operation });
-      return { body: await load(), cache: "miss" };
+      return { body: await direct(), cache: "miss" };
     }
     let gen: string;
     try {
@@ -193,7 +212,7 @@ export class TransactionCache {
     } catch (error) {
       this.#failed(operation, error);
       this.#metrics.cacheMisses.inc({ operation });
-      return { body: await load(), cache: "miss" };
+      return { body: await direct(), cache: "miss" };
     }
     this.#metrics.cacheMisses.inc({ operation });
     const key = prefix + gen + suffix;
@@ -205,7 +224,7 @@ export class TransactionCache {
     return { body, cache: "miss" };
   }
 
-  async #store(operation: "list" | "get_by_id", key: string, body: string): Promise<void> {
+  async #store(operation: ReadOperation, key: string, body: string): Promise<void> {
     try {
       await this.#redis.set(key, body, "EX", this.#ttl);
     } catch (error) {

@@ -4,7 +4,7 @@
  * and which the Fetch API (and so Hono's `c.req`) refuses to expose.
  */
 import type { Context } from "hono";
-import { ApiError } from "./errors.js";
+import { ApiError, invalidField } from "./errors.js";
 import type { AppEnv } from "./env.js";
 
 /**
@@ -16,6 +16,69 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 /** The error answered for a body over the limit. */
 export const bodyTooLarge = (): ApiError =>
   new ApiError(413, "body_too_large", `request body too large (limit ${BODY_LIMIT_BYTES} bytes)`);
+
+/** Strict UTF-8: a byte sequence that is not UTF-8 throws instead of becoming U+FFFD. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+const notUtf8 = (): ApiError =>
+  new ApiError(400, "invalid_body", "request body is not valid UTF-8");
+
+/** Decodes the body bytes, refusing invalid UTF-8 (the original stored U+FFFD silently). */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw notUtf8();
+  }
+}
+
+// In a `u` regex a surrogate pair is one code point, so this class matches only lone surrogates.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+const wellFormed = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+/**
+ * Throws a 400 when a string anywhere in a parsed body holds a lone UTF-16 surrogate (JSON's
+ * `"\ud800"`), which UTF-8 cannot encode and MySQL would store as "?" or U+FFFD. The field named
+ * is the top-level key the bad string sits under.
+ */
+export function assertWellFormed(fields: Record<string, unknown>): void {
+  const bad = (value: unknown): boolean => {
+    if (typeof value === "string") return !wellFormed(value);
+    if (Array.isArray(value)) return value.some(bad);
+    if (typeof value === "object" && value !== null) {
+      return Object.entries(value).some(([key, inner]) => bad(key) || bad(inner));
+    }
+    return false;
+  };
+  for (const [key, value] of Object.entries(fields)) {
+    if (!wellFormed(key)) {
+      throw new ApiError(400, "invalid_body", "request body has a key that is not valid Unicode");
+    }
+    if (bad(value)) {
+      throw invalidField(key, `${key} is not valid Unicode (it holds a lone surrogate)`);
+    }
+  }
+}
+
+/**
+ * Form fields, percent-decoded strictly: URLSearchParams would turn `%FF` into U+FFFD, while
+ * decodeURIComponent refuses a sequence that is not UTF-8. A repeated name keeps its last value.
+ */
+function parseForm(text: string): Record<string, unknown> {
+  const fields = new Map<string, string>();
+  for (const pair of text.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const [rawKey, rawValue] = eq < 0 ? [pair, ""] : [pair.slice(0, eq), pair.slice(eq + 1)];
+    try {
+      const key = decodeURIComponent(rawKey.replaceAll("+", " "));
+      fields.set(key, decodeURIComponent(rawValue.replaceAll("+", " ")));
+    } catch {
+      throw notUtf8();
+    }
+  }
+  return Object.fromEntries(fields);
+}
 
 const unsupportedType = (type: string): ApiError =>
   new ApiError(
@@ -35,7 +98,7 @@ async function readIncoming(c: Context<AppEnv>): Promise<string> {
     if (size > BODY_LIMIT_BYTES) throw bodyTooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeUtf8(Buffer.concat(chunks));
 }
 
 /** Reads the Fetch request body, stopping as soon as it passes the limit (chunked uploads too). */
@@ -55,7 +118,7 @@ async function readRequest(c: Context<AppEnv>): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return decodeUtf8(Buffer.concat(chunks));
 }
 
 /**
@@ -82,10 +145,14 @@ export async function readFields(c: Context<AppEnv>): Promise<Record<string, unk
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw new ApiError(400, "invalid_body", "request body must be a JSON object");
     }
+    // Duplicate keys: JSON.parse keeps the last one, as the original did (documented in README).
+    assertWellFormed(parsed as Record<string, unknown>);
     return parsed as Record<string, unknown>;
   }
   if (type === "application/x-www-form-urlencoded") {
-    return Object.fromEntries(new URLSearchParams(text));
+    const fields = parseForm(text);
+    assertWellFormed(fields);
+    return fields;
   }
   throw unsupportedType(type);
 }

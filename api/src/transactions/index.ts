@@ -10,8 +10,9 @@ import { readFields } from "../http/body.js";
 import type { AppEnv } from "../http/env.js";
 import { ApiError, methodNotAllowed } from "../http/errors.js";
 import type { Metrics } from "../metrics.js";
+import { InsertBatcher } from "./insert-batcher.js";
 import type { TransactionRepository } from "./repository.js";
-import { parseId, parseNewTransaction } from "./validation.js";
+import { parseId, parseNewTransaction, parsePageQuery } from "./validation.js";
 
 /** What the transaction routes need. */
 export interface TransactionRoutesDeps {
@@ -38,6 +39,11 @@ export function transactionRoutes({
   metrics,
 }: TransactionRoutesDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
+  // Concurrent POSTs share an INSERT and its commit (see insert-batcher.ts).
+  const inserts = new InsertBatcher({
+    insertMany: (rows) => repository.createMany(rows),
+    afterCommit: () => cache.afterInsert(),
+  });
 
   const getOne = async (c: Context<AppEnv>, id: number): Promise<Response> => {
     const read = await cache.readById(id, async () => {
@@ -61,6 +67,22 @@ export function transactionRoutes({
   };
 
   app.get("/", async (c) => {
+    const limit = c.req.query("limit");
+    const after = c.req.query("after");
+    // The original's client sends neither and keeps the original body (the whole table).
+    if (limit !== undefined || after !== undefined) {
+      const page = parsePageQuery(limit, after);
+      const read = await cache.readPage(page.after, page.limit, async () => {
+        // One row more than asked tells whether another page follows without a COUNT.
+        const rows = await repository.page(page.after, page.limit + 1);
+        const more = rows.length > page.limit;
+        if (more) rows.length = page.limit;
+        const next = more ? String(rows[rows.length - 1]!.id) : null;
+        return JSON.stringify({ result: rows, next });
+      });
+      c.set("cache", read.cache);
+      return c.body(read.body!, 200, JSON_HEADERS);
+    }
     const read = await cache.readList(async () =>
       JSON.stringify({ result: await repository.list() }),
     );
@@ -71,11 +93,11 @@ export function transactionRoutes({
 
   app.post("/", async (c) => {
     const input = parseNewTransaction(await readFields(c));
-    // Unlike the original, answer only after the insert has committed (and the cache moved on).
-    const id = await repository.create(input);
+    // Unlike the original, answer only after the insert has committed (and the cache moved on:
+    // the batcher bumps the generation before it resolves).
+    const id = await inserts.insert(input);
     metrics.transactionsCreated.inc();
     metrics.transactionAmount.observe(input.amount);
-    await cache.afterInsert();
     return c.json({ message: "added transaction successfully", id });
   });
 

@@ -114,3 +114,42 @@ export function parseId(value: unknown): number {
   if (!result.success) firstIssue(result.error, "id");
   return result.data;
 }
+
+/** Page size of `GET /transaction?after=` when `limit` is not given. */
+export const DEFAULT_PAGE_LIMIT = 100;
+/** Largest page `GET /transaction?limit=` serves (bounds the query, the body and the cache entry). */
+export const MAX_PAGE_LIMIT = 1_000;
+
+/** A validated keyset page request: rows with an id above `after`, at most `limit` of them. */
+export interface PageQuery {
+  after: number;
+  limit: number;
+}
+
+/**
+ * Validates `?limit=&after=`; throws a 400 naming the field. `after` is the `next` cursor of the
+ * previous page (absent or 0 for the first page).
+ */
+export function parsePageQuery(limit: string | undefined, after: string | undefined): PageQuery {
+  let parsedLimit = DEFAULT_PAGE_LIMIT;
+  if (limit !== undefined) {
+    parsedLimit = /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(parsedLimit >= 1 && parsedLimit <= MAX_PAGE_LIMIT)) {
+      throw invalidField(
+        "limit",
+        `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT} (got ${JSON.stringify(limit.slice(0, 20))})`,
+      );
+    }
+  }
+  let parsedAfter = 0;
+  if (after !== undefined && after !== "") {
+    parsedAfter = /^\d{1,10}$/.test(after) ? Number(after) : Number.NaN;
+    if (!(parsedAfter >= 0 && parsedAfter <= MAX_ID)) {
+      throw invalidField(
+        "after",
+        `after must be the next cursor of a previous page, a whole number from 0 to ${MAX_ID} (got ${JSON.stringify(after.slice(0, 20))})`,
+      );
+    }
+  }
+  return { after: parsedAfter, limit: parsedLimit };
+}

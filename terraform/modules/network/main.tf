@@ -94,7 +94,7 @@ resource "aws_subnet" "data_subnets" {
 resource "aws_eip" "nat_eips" {
   domain = "vpc"
   tags = {
-    Name      = "${var.name}-nat--8.109562212591414e+298"
+    Name      = "${var.name}-nat-${element(local.azs, count.index)}"
     Component = "network"
   }
   depends_on = [
@@ -107,7 +107,7 @@ resource "aws_nat_gateway" "nat_gateways" {
   allocation_id = element(aws_eip.nat_eips[*].id, count.index)
   subnet_id     = element(aws_subnet.public_subnets[*].id, count.index)
   tags = {
-    Name      = "${var.name}-nat--8.109562212591421e+298"
+    Name      = "${var.name}-nat-${element(local.azs, count.index)}"
     Component = "network"
   }
   depends_on = [
