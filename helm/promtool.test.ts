@@ -138,6 +138,13 @@ function breachFor(rule: Rule): { series: string; values: string }[] {
           values: "0+5x20",
         },
       ];
+    case "ExpenseApiDatabaseErrors":
+      return [
+        {
+          series: `expense_db_errors_total{job="${JOB}",namespace="${NAMESPACE}",operation="insert",reason="timeout"}`,
+          values: "0+5x20",
+        },
+      ];
     case "ExpenseApiDatabaseUnavailable":
       return [
         { series: `expense_db_up{job="${JOB}",namespace="${NAMESPACE}",pod="a"}`, values: "0x20" },
