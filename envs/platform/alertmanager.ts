@@ -3,6 +3,8 @@
  * e-mails subscribed), published with SigV4 under Alertmanager's IRSA role. Part of the
  * kube-prometheus-stack values (`alertmanager.config`); the chart's defaults for what is not set
  * here (global.resolve_timeout, inhibit_rules, templates) stay, as Helm merges maps.
+ * Matcher values are unquoted (valid for label-name-like values): a double quote inside the
+ * values would break the committed HCL, whose writer does not escape quotes in expressions.
  * @see https://prometheus.io/docs/alerting/latest/configuration/#sns_config
  */
 
@@ -41,7 +43,7 @@ function snsReceiver(routing: AlertRouting, severity: keyof typeof REPEAT_INTERV
  */
 export function alertmanagerConfig(routing: AlertRouting): Record<string, unknown> {
   const severityRoute = (severity: keyof typeof REPEAT_INTERVAL) => ({
-    matchers: [`severity = "${severity}"`],
+    matchers: [`severity = ${severity}`],
     receiver: `sns-${severity}`,
     repeat_interval: REPEAT_INTERVAL[severity],
   });
@@ -54,11 +56,11 @@ export function alertmanagerConfig(routing: AlertRouting): Record<string, unknow
       group_interval: "5m",
       repeat_interval: REPEAT_INTERVAL.warning,
       routes: [
-        { matchers: ['alertname = "Watchdog"'], receiver: "null" },
-        { matchers: ['alertname = "InfoInhibitor"'], receiver: "null" },
+        { matchers: ["alertname = Watchdog"], receiver: "null" },
+        { matchers: ["alertname = InfoInhibitor"], receiver: "null" },
         { ...severityRoute("critical"), group_wait: "10s" },
         severityRoute("warning"),
-        { matchers: ['severity = "info"'], receiver: "null" },
+        { matchers: ["severity = info"], receiver: "null" },
       ],
     },
     receivers: [

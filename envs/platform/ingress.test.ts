@@ -71,9 +71,6 @@ describe("ingress with host names configured", () => {
       ingressClassName: "alb",
       hosts: ["grafana.dev.example.com"],
     });
-    expect(ingress.annotations["alb.ingress.kubernetes.io/listen-ports"]).toBe(
-      '[{"HTTP": 80}, {"HTTPS": 443}]',
-    );
     expect(ingress.annotations["alb.ingress.kubernetes.io/security-groups"]).toBeTruthy();
     const json = JSON.parse(Testing.synth(new PlatformStack(Testing.app(), config))) as {
       resource: { helm_release: Record<string, { values: string[] }> };
@@ -81,6 +78,9 @@ describe("ingress with host names configured", () => {
     const kps = json.resource.helm_release.kube_prometheus_stack!.values[0]!;
     expect(kps).toContain(
       '"alb.ingress.kubernetes.io/security-groups" = data.terraform_remote_state.env.outputs.alb_security_group_id',
+    );
+    expect(kps).toContain(
+      '"alb.ingress.kubernetes.io/listen-ports" = jsonencode([{"HTTP" = 80}, {"HTTPS" = 443}])',
     );
     expect(json.resource.helm_release.aws_load_balancer_controller!.values[0]).toContain(
       '"certificateArn" = [data.terraform_remote_state.env.outputs.ingress_certificate_arn]',

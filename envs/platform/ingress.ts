@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import type { PlatformContext } from "./context.ts";
 
 /**
@@ -58,7 +59,9 @@ export function grafanaIngressValues(ctx: PlatformContext): Record<string, unkno
     annotations: {
       // Group-wide (Exclusive) settings, given once for the ALB on this platform-owned Ingress.
       "alb.ingress.kubernetes.io/security-groups": ctx.output("alb_security_group_id"),
-      "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP": 80}, {"HTTPS": 443}]',
+      // jsonencode at apply time: a literal JSON string would put double quotes inside the HCL
+      // expression, which the tree's writer does not escape.
+      "alb.ingress.kubernetes.io/listen-ports": Fn.jsonencode([{ HTTP: 80 }, { HTTPS: 443 }]),
       "alb.ingress.kubernetes.io/healthcheck-path": "/api/health",
     },
   };

@@ -59,9 +59,9 @@ describe.each(ENVIRONMENTS.map((c) => [c.environment, c] as const))(
       expect(am.route.receiver).not.toBe("null");
       const routeOf = (matcher: string) =>
         am.route.routes.find((r) => r.matchers.includes(matcher))?.receiver;
-      expect(routeOf('severity = "critical"')).toBe("sns-critical");
-      expect(routeOf('severity = "warning"')).toBe("sns-warning");
-      expect(routeOf('alertname = "Watchdog"')).toBe("null");
+      expect(routeOf("severity = critical")).toBe("sns-critical");
+      expect(routeOf("severity = warning")).toBe("sns-warning");
+      expect(routeOf("alertname = Watchdog")).toBe("null");
       for (const name of ["sns-critical", "sns-warning"])
         expect(am.receivers.find((r) => r.name === name)?.sns_configs, name).toHaveLength(1);
     });

@@ -19,6 +19,8 @@ describe("certificate module", () => {
       zone_id: "${data.aws_route53_zone.zone.zone_id}",
       name: "${each.value.resource_record_name}",
       type: "${each.value.resource_record_type}",
+      for_each:
+        "${{ for o in aws_acm_certificate.certificate.domain_validation_options : o.domain_name => o }}",
     });
     expect(json.data?.aws_route53_zone?.zone).toMatchObject({
       name: "${var.hosted_zone}",
@@ -26,7 +28,7 @@ describe("certificate module", () => {
     });
     expect(resourceOf(json, "aws_acm_certificate_validation", "validation_wait")).toMatchObject({
       certificate_arn: "${aws_acm_certificate.certificate.arn}",
-      validation_record_fqdns: "${[ for key, val in aws_route53_record.validation: val.fqdn]}",
+      validation_record_fqdns: "${[for r in aws_route53_record.validation : r.fqdn]}",
     });
     expect(json.output?.certificate_arn?.value).toBe(
       "${aws_acm_certificate_validation.validation_wait.certificate_arn}",

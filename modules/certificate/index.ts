@@ -49,6 +49,16 @@ export const certificate = defineModule({
         TerraformIterator.fromResources(records).pluckProperty("fqdn"),
       ),
     });
+    // The same expressions as cdktf renders them, spaced as `terraform fmt` writes them (the
+    // committed HCL must be fmt-clean; cdktf's own text has `[ for` and `val:`).
+    records.addOverride(
+      "for_each",
+      `\${{ for o in ${cert.terraformResourceType}.${cert.friendlyUniqueId}.domain_validation_options : o.domain_name => o }}`,
+    );
+    validation.addOverride(
+      "validation_record_fqdns",
+      `\${[for r in ${records.terraformResourceType}.${records.friendlyUniqueId} : r.fqdn]}`,
+    );
     return { certificateArn: validation.certificateArn };
   },
 });

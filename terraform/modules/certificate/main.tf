@@ -29,10 +29,10 @@ resource "aws_route53_record" "validation" {
   ttl      = 300
   type     = each.value.resource_record_type
   zone_id  = data.aws_route53_zone.zone.zone_id
-  for_each = { for key, val in tolist(aws_acm_certificate.certificate.domain_validation_options): val.domain_name => val }
+  for_each = { for o in aws_acm_certificate.certificate.domain_validation_options : o.domain_name => o }
 }
 
 resource "aws_acm_certificate_validation" "validation_wait" {
   certificate_arn         = aws_acm_certificate.certificate.arn
-  validation_record_fqdns = [ for key, val in aws_route53_record.validation: val.fqdn]
+  validation_record_fqdns = [for r in aws_route53_record.validation : r.fqdn]
 }
