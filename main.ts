@@ -6,6 +6,25 @@ import { EnvironmentStack } from "./envs/root-stack.ts";
 import type { TerraformModuleDefinition } from "./kit/module.ts";
 import type { OutputSpec } from "./kit/outputs.ts";
 import { MODULES } from "./modules/index.ts";
+import { calledModules, resourceTypesOf } from "./kit/resource-types.ts";
+import type { Construct } from "constructs";
+
+/** Types of `roots` and of every module they call: what one environment's apply role manages. */
+export function environmentResourceTypes(
+  roots: readonly Construct[],
+  modules: ReadonlyMap<string, Construct>,
+): string[] {
+  const types = new Set<string>();
+  for (const root of roots) {
+    for (const type of resourceTypesOf(root)) types.add(type);
+    for (const name of calledModules(root)) {
+      const stack = modules.get(name);
+      if (!stack) throw new Error(`${root.node.id} calls unknown module ${name}`);
+      for (const type of resourceTypesOf(stack)) types.add(type);
+    }
+  }
+  return [...types].sort();
+}
 
 /** The assembled app and what each of its stacks is, for rendering the HCL tree. */
 export interface Assembly {
@@ -31,12 +50,6 @@ export function buildApp(outdir?: string): Assembly {
     definition: definition as unknown as TerraformModuleDefinition<unknown, OutputSpec>,
     stack: definition.synthesize(app),
   }));
-  const bootstrap = new BootstrapStack(
-    app,
-    "bootstrap",
-    account,
-    ENVIRONMENTS.map((e) => e.environment),
-  );
   const environments = ENVIRONMENTS.map((config) => ({
     config,
     stack: new EnvironmentStack(app, config),
@@ -45,5 +58,20 @@ export function buildApp(outdir?: string): Assembly {
     config,
     stack: new PlatformStack(app, config),
   }));
+  // The CI roles' policies are derived from what each environment's stacks actually emit.
+  const moduleStacks = new Map(modules.map((m) => [m.definition.name, m.stack]));
+  const bootstrap = new BootstrapStack(
+    app,
+    "bootstrap",
+    account,
+    ENVIRONMENTS.map((config, i) => ({
+      environment: config.environment,
+      region: config.region,
+      resourceTypes: environmentResourceTypes(
+        [environments[i]!.stack, platforms[i]!.stack],
+        moduleStacks,
+      ),
+    })),
+  );
   return { app, modules, bootstrap, environments, platforms };
 }

@@ -92,11 +92,16 @@ describe("ECR lifecycle policy", () => {
   });
 
   it("is what the bootstrap stack applies, production's rule first", () => {
-    const stack = new BootstrapStack(Testing.app(), "bootstrap", account, [
-      "dev",
-      "staging",
-      "production",
-    ]);
+    const stack = new BootstrapStack(
+      Testing.app(),
+      "bootstrap",
+      account,
+      ["dev", "staging", "production"].map((environment) => ({
+        environment,
+        region: account.region,
+        resourceTypes: [],
+      })),
+    );
     const json = JSON.parse(Testing.synth(stack, true)) as StackJson;
     const policy = resourceOf(json, "aws_ecr_lifecycle_policy", "images_lifecycle").policy;
     const applied = JSON.parse(String(policy)) as { rules: LifecycleRule[] };

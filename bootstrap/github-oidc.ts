@@ -5,20 +5,37 @@ import {
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { permissionsBoundaryName as boundaryName } from "../envs/root-stack.ts";
 import type { AwsContext } from "../kit/kms.ts";
+import {
+  applyStatements,
+  boundaryStatements,
+  planStatements,
+  type EnvironmentScope,
+} from "./ci-policies.ts";
+import { CI_WORKFLOWS, mainEnvironmentSubject, planSubjects } from "./github-claims.ts";
 
 const GITHUB_ISSUER = "token.actions.githubusercontent.com";
+
+/** One environment the CI roles serve: its name, region and the Terraform types its stacks use. */
+export interface CiEnvironment {
+  readonly environment: string;
+  readonly region: string;
+  /** Resource and data types (`aws_vpc`, `data.aws_region`) of its `<env>` and `<env>-platform` stacks and their modules. */
+  readonly resourceTypes: readonly string[];
+}
 
 /** Props of the GitHub Actions identity. */
 export interface GithubOidcProps {
   readonly context: AwsContext;
+  /** Prefix of every name (the bootstrap's `project` variable). */
   readonly project: string;
   /** `owner/name`; the only repository whose workflows may assume these roles. */
   readonly repository: string;
-  readonly environments: readonly string[];
-  /** What the plan role needs to read and lock state. */
+  readonly environments: readonly CiEnvironment[];
+  /** What the roles need to read and lock state. */
   readonly stateBucketArn: string;
   readonly lockTableArn: string;
   readonly stateKeyArn: string;
@@ -28,10 +45,13 @@ export interface GithubOidcProps {
 
 /**
  * Lets GitHub Actions workflows of one repository assume AWS roles with short-lived OIDC tokens,
- * so no AWS keys are stored in GitHub. The plan role serves pull requests and main (read-only plus
- * state); each environment has an apply role (the only broad one) and a deploy role (push the API
- * image, describe the cluster), both trusted only for jobs running in that GitHub environment, which
- * is where production's manual approval lives.
+ * so no AWS keys are stored in GitHub. Trust is matched on the customised subject (repository,
+ * context, ref, workflow file; see github-claims.ts): the plan role serves pull requests and main
+ * pushes of the plan workflow and may only read; each environment's apply and deploy roles serve
+ * only jobs of their workflow on main running in that GitHub environment (where production's
+ * manual approval lives). Apply policies are derived from the Terraform types the environment's
+ * stacks use (terraform-actions.ts), and every role they create carries the environment's
+ * permissions boundary.
  * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
  */
 export class GithubOidc extends Construct {
@@ -39,6 +59,7 @@ export class GithubOidc extends Construct {
   readonly planRole: IamRole;
   readonly applyRoles: Record<string, IamRole> = {};
   readonly deployRoles: Record<string, IamRole> = {};
+  readonly boundaries: Record<string, IamPolicy> = {};
 
   constructor(
     scope: Construct,
@@ -54,42 +75,65 @@ export class GithubOidc extends Construct {
       clientIdList: ["sts.amazonaws.com"],
       tags: { Name: "github-actions" },
     });
+    const iamArnPrefix = `arn:${context.partition}:iam::${context.accountId}:`;
 
     this.planRole = this.role(
       "plan",
       `${project}-github-plan`,
-      "Terraform plan from pull requests and main: read-only plus state",
-      [`repo:${repository}:pull_request`, `repo:${repository}:ref:refs/heads/main`],
+      "Terraform plan from pull requests and main: describe resources and read state, nothing else",
+      "StringLike",
+      planSubjects(repository),
     );
-    new IamRolePolicyAttachment(this, "plan-read-only", {
-      role: this.planRole.name,
-      policyArn: `arn:${context.partition}:iam::aws:policy/ReadOnlyAccess`,
-    });
-    this.inlinePolicy("plan-state", this.planRole, this.stateAccessStatements());
+    const allTypes = [...new Set(props.environments.flatMap((e) => e.resourceTypes))];
+    this.inlinePolicy("plan", this.planRole, [
+      ...planStatements(allTypes, {
+        publicParameterArnPrefix: `arn:${context.partition}:ssm:*::parameter`,
+      }),
+      ...this.stateAccessStatements(["envs/*"]),
+    ]);
 
     for (const env of props.environments) {
-      const subject = [`repo:${repository}:environment:${env}`];
-      const apply = this.role(
-        `apply-${env}`,
-        `${project}-${env}-github-apply`,
-        `Terraform apply of ${env}, only from the ${env} GitHub environment`,
-        subject,
-      );
-      // Creating VPCs, EKS, RDS, IAM roles and KMS keys needs broad rights; the trust policy is what
-      // narrows this role: one repository, one protected GitHub environment. Listed in policy/exceptions.
-      new IamRolePolicyAttachment(this, `apply-${env}-admin`, {
-        role: apply.name,
-        policyArn: `arn:${context.partition}:iam::aws:policy/AdministratorAccess`,
+      const name = env.environment;
+      const prefix = `${project}-${name}`;
+      const boundary = new IamPolicy(this, `boundary-${name}`, {
+        name: boundaryName(project, name),
+        description: `Permissions boundary of every role the ${name} apply role creates`,
+        policy: new DataAwsIamPolicyDocument(this, `boundary-${name}-document`, {
+          statement: boundaryStatements(
+            `arn:${context.partition}:secretsmanager:${env.region}:${context.accountId}:secret:`,
+          ),
+        }).json,
+        tags: { Name: boundaryName(project, name) },
       });
-      this.applyRoles[env] = apply;
+      this.boundaries[name] = boundary;
+
+      const apply = this.role(
+        `apply-${name}`,
+        `${prefix}-github-apply`,
+        `Terraform apply of ${name}: only ${CI_WORKFLOWS.apply} on main in the ${name} GitHub environment`,
+        "StringEquals",
+        [mainEnvironmentSubject(repository, name, CI_WORKFLOWS.apply)],
+      );
+      const scope: EnvironmentScope = {
+        iamArnPrefix,
+        namePrefix: prefix,
+        boundaryArn: boundary.arn,
+        publicParameterArnPrefix: `arn:${context.partition}:ssm:${env.region}::parameter`,
+      };
+      this.inlinePolicy(`apply-${name}`, apply, [
+        ...applyStatements(env.resourceTypes, scope),
+        ...this.stateAccessStatements([`envs/${name}/*`, `envs/${name}-platform/*`]),
+      ]);
+      this.applyRoles[name] = apply;
 
       const deploy = this.role(
-        `deploy-${env}`,
-        `${project}-${env}-github-deploy`,
-        `API image push and Helm deploy to ${env}`,
-        subject,
+        `deploy-${name}`,
+        `${prefix}-github-deploy`,
+        `API image push and Helm deploy to ${name}: only ${CI_WORKFLOWS.deploy} on main in the ${name} GitHub environment`,
+        "StringEquals",
+        [mainEnvironmentSubject(repository, name, CI_WORKFLOWS.deploy)],
       );
-      this.inlinePolicy(`deploy-${env}`, deploy, [
+      this.inlinePolicy(`deploy-${name}`, deploy, [
         { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
         {
           sid: "PushApiImage",
@@ -105,19 +149,28 @@ export class GithubOidc extends Construct {
           ],
           resources: [props.ecrRepositoryArn],
         },
-        // Kubernetes permissions come from the cluster's namespaced access entry for this role.
+        // Kubernetes permissions come from the cluster's namespaced access entry for this role;
+        // the cluster lives in the environment's own region.
         {
           sid: "DescribeCluster",
           actions: ["eks:DescribeCluster"],
-          resources: [context.arn("eks", `cluster/${project}-${env}-eks`)],
+          resources: [
+            `arn:${context.partition}:eks:${env.region}:${context.accountId}:cluster/${prefix}-eks`,
+          ],
         },
       ]);
-      this.deployRoles[env] = deploy;
+      this.deployRoles[name] = deploy;
     }
   }
 
-  /** A role trusted only for this repository's tokens with one of `subjects`, audience STS. */
-  private role(id: string, name: string, description: string, subjects: string[]): IamRole {
+  /** A role trusted only for GitHub tokens whose subject matches one of `subjects`, audience STS. */
+  private role(
+    id: string,
+    name: string,
+    description: string,
+    test: "StringEquals" | "StringLike",
+    subjects: string[],
+  ): IamRole {
     const trust = new DataAwsIamPolicyDocument(this, `${id}-trust`, {
       statement: [
         {
@@ -129,7 +182,7 @@ export class GithubOidc extends Construct {
               variable: `${GITHUB_ISSUER}:aud`,
               values: ["sts.amazonaws.com"],
             },
-            { test: "StringEquals", variable: `${GITHUB_ISSUER}:sub`, values: subjects },
+            { test, variable: `${GITHUB_ISSUER}:sub`, values: subjects },
           ],
         },
       ],
@@ -154,16 +207,25 @@ export class GithubOidc extends Construct {
     new IamRolePolicy(this, `${id}-policy`, { name: id, role: role.id, policy: document.json });
   }
 
-  /** Read, write and lock state objects (plan refreshes and writes the lock file; never deletes state). */
-  private stateAccessStatements(): DataAwsIamPolicyDocumentStatement[] {
+  /**
+   * Read and write the state objects under `keys` (prefixes in the bucket), take their locks
+   * (lock file and table), use the state key. Plan writes only lock files; nobody deletes state.
+   */
+  private stateAccessStatements(keys: string[]): DataAwsIamPolicyDocumentStatement[] {
     const { stateBucketArn, lockTableArn, stateKeyArn } = this.props;
+    const objects = keys.map((k) => `${stateBucketArn}/${k}`);
+    const writesState = !keys.includes("envs/*");
     return [
       { sid: "ListState", actions: ["s3:ListBucket"], resources: [stateBucketArn] },
-      { sid: "ReadState", actions: ["s3:GetObject"], resources: [`${stateBucketArn}/*`] },
+      {
+        sid: "ReadState",
+        actions: writesState ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"],
+        resources: objects,
+      },
       {
         sid: "LockFile",
         actions: ["s3:PutObject", "s3:DeleteObject"],
-        resources: [`${stateBucketArn}/*.tflock`],
+        resources: keys.map((k) => `${stateBucketArn}/${k.replace(/\*$/, "")}*.tflock`),
       },
       {
         sid: "LockTable",

@@ -1,16 +1,9 @@
-import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { account } from "../envs/account.ts";
-import { resourceOf, type StackJson } from "../test/synth.ts";
-import { BootstrapStack } from "./index.ts";
+import { resourceOf, synthAll } from "../test/synth.ts";
 import { bootstrapInputs } from "./inputs.ts";
 
-const stack = new BootstrapStack(Testing.app(), "bootstrap", account, [
-  "dev",
-  "staging",
-  "production",
-]);
-const json = JSON.parse(Testing.synth(stack, true)) as StackJson;
+const json = synthAll().stackJson("bootstrap");
 
 describe("bootstrap stack", () => {
   it("keeps its own state local (the bucket it creates cannot hold it yet)", () => {
@@ -101,34 +94,48 @@ describe("GitHub Actions identity", () => {
     });
   });
 
-  it("scopes the plan role to pull requests and main of one repository", () => {
+  it("matches the customised subject: plan by pattern, apply and deploy exactly", () => {
     const { condition } = trustOf("plan");
     expect(condition).toContainEqual({
       test: "StringEquals",
       variable: "token.actions.githubusercontent.com:aud",
       values: ["sts.amazonaws.com"],
     });
-    expect(condition).toContainEqual({
-      test: "StringEquals",
+    expect(condition.find((c) => c.variable.endsWith(":sub"))).toEqual({
+      test: "StringLike",
       variable: "token.actions.githubusercontent.com:sub",
       values: [
-        "repo:${var.github_repository}:pull_request",
-        "repo:${var.github_repository}:ref:refs/heads/main",
+        "repo:${var.github_repository}:pull_request:ref:refs/pull/*/merge:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/pull/*/merge",
+        "repo:${var.github_repository}:ref:refs/heads/main:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main",
       ],
     });
-  });
-
-  it("binds each environment's apply and deploy roles to that GitHub environment only", () => {
     for (const env of ["dev", "staging", "production"]) {
-      for (const kind of ["apply", "deploy"]) {
+      for (const [kind, file] of [
+        ["apply", "terraform.yml"],
+        ["deploy", "api.yml"],
+      ] as const) {
         const sub = trustOf(`${kind}_${env}`).condition.find((c) => c.variable.endsWith(":sub"))!;
         expect(sub).toEqual({
           test: "StringEquals",
           variable: "token.actions.githubusercontent.com:sub",
-          values: [`repo:\${var.github_repository}:environment:${env}`],
+          values: [
+            `repo:\${var.github_repository}:environment:${env}:ref:refs/heads/main:job_workflow_ref:\${var.github_repository}/.github/workflows/${file}@refs/heads/main`,
+          ],
         });
       }
     }
+  });
+
+  it("names roles and boundaries after the project variable and outputs the subject template command", () => {
+    expect(resourceOf(json, "aws_iam_role", "github_apply_dev").name).toBe(
+      "${var.project}-dev-github-apply",
+    );
+    expect(resourceOf(json, "aws_iam_policy", "github_boundary_dev").name).toBe(
+      "${var.project}-dev-permissions-boundary",
+    );
+    expect(json.output?.github_subject_template_command?.value).toBe(
+      "gh api --method PUT repos/${var.github_repository}/actions/oidc/customization/sub -F use_default=false -f 'include_claim_keys[]=repo' -f 'include_claim_keys[]=context' -f 'include_claim_keys[]=ref' -f 'include_claim_keys[]=job_workflow_ref'",
+    );
   });
 
   it("requires the repository as owner/name, never a wildcard", () => {
@@ -147,8 +154,9 @@ describe("GitHub Actions identity", () => {
     expect(policy.statement.find((s) => s.sid === "PushApiImage")!.resources).toEqual([
       "${aws_ecr_repository.images_repository.arn}",
     ]);
-    expect(policy.statement.find((s) => s.sid === "DescribeCluster")!.resources[0]).toMatch(
-      /:cluster\/expense-dev-eks$/,
+    // The environment's own region, not the bootstrap provider's.
+    expect(policy.statement.find((s) => s.sid === "DescribeCluster")!.resources[0]).toBe(
+      `arn:\${data.aws_partition.context_partition.partition}:eks:${account.region}:\${data.aws_caller_identity.context_caller.account_id}:cluster/\${var.project}-dev-eks`,
     );
   });
 

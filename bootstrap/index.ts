@@ -9,7 +9,8 @@ import { ComponentTag } from "../kit/tags.ts";
 import { declareVariables } from "../kit/variables.ts";
 import { bootstrapInputs } from "./inputs.ts";
 import { ImageRepository } from "./ecr.ts";
-import { GithubOidc } from "./github-oidc.ts";
+import { GithubOidc, type CiEnvironment } from "./github-oidc.ts";
+import { subjectTemplateCommand } from "./github-claims.ts";
 import { StateStore } from "./state-store.ts";
 
 /**
@@ -23,7 +24,7 @@ export class BootstrapStack extends Stack {
     scope: Construct,
     id: string,
     account: AccountConfig,
-    environments: readonly string[],
+    environments: readonly CiEnvironment[],
   ) {
     super(scope, id);
     const vars = declareVariables(this, bootstrapInputs, {
@@ -66,11 +67,11 @@ export class BootstrapStack extends Stack {
     const images = new ImageRepository(this, "images", {
       context,
       project: vars.project,
-      environments: [...environments].reverse(),
+      environments: environments.map((e) => e.environment).reverse(),
     });
     const github = new GithubOidc(this, "github", {
       context,
-      project: account.project,
+      project: vars.project,
       repository: vars.githubRepository,
       environments,
       stateBucketArn: state.bucket.arn,
@@ -106,6 +107,14 @@ export class BootstrapStack extends Stack {
         "Role for terraform plan in pull requests and on main.",
       ],
       github_apply_role_arns: [byEnv(github.applyRoles), "Terraform apply role per environment."],
+      permissions_boundary_arns: [
+        byEnv(github.boundaries),
+        "Permissions boundary per environment; every role its apply role creates carries it.",
+      ],
+      github_subject_template_command: [
+        subjectTemplateCommand(vars.githubRepository),
+        "Run once (repository admin): makes GitHub's OIDC subject carry context, ref and workflow, which the roles' trust policies match.",
+      ],
       github_deploy_role_arns: [
         byEnv(github.deployRoles),
         "Image push and Helm deploy role per environment.",

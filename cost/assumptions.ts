@@ -27,19 +27,14 @@ export const USAGE: Readonly<Record<EnvironmentConfig["environment"], UsageAssum
   production: { logIngestionGbPerMonth: 50, natDataGbPerMonth: 100, albAverageLcu: 2 },
 };
 
-/** Sizes and counts every environment shares, taken from the modules' defaults. */
+/**
+ * Sizes every environment shares, taken from the modules' defaults. Counts (KMS keys, secrets,
+ * NAT gateways, EIPs, log groups, load balancers, the bastion, OpenSearch) are not assumed: they
+ * are counted in the synthesized stacks (cost/inventory.ts).
+ */
 export const FIXED = {
   /** gp3 root volume per EKS worker node, GB (the eks module's `nodeDiskSizeGb` default). */
   nodeVolumeGb: 30,
-  /** gp3 root volume of the bastion, GB (the Amazon Linux 2023 AMI's default). */
-  bastionVolumeGb: 8,
-  /**
-   * Customer-managed KMS keys per environment, one per purpose: flow logs, EKS secrets, EKS and
-   * application logs, RDS, ElastiCache, EBS, budget alerts (SNS).
-   */
-  kmsKeys: 7,
-  /** Secrets Manager secrets per environment: the RDS-managed master password and the Redis auth token. */
-  secrets: 2,
 } as const;
 
 /** The assumptions as sentences, for the CLI and the docs. */
@@ -53,12 +48,12 @@ export function describeAssumptions(): string[] {
   return [
     `${HOURS_PER_MONTH} hours per month; everything runs all month at the configured desired sizes (no autoscaling above desiredNodes, no scheduled shutdown).`,
     "EKS nodes: on-demand = base + floor((desired - base) x (100 - spot %) / 100), the rest spot (the eks module's split); on-demand nodes are the first instance type, spot nodes cost the average spot price of all listed types.",
-    `Each node has a ${FIXED.nodeVolumeGb} GB gp3 root volume; the bastion (when enabled) an ${FIXED.bastionVolumeGb} GB one and no public IP (Session Manager). Each Prometheus replica has a gp3 volume of \`platform.prometheusStorageGb\` (baseline IOPS and throughput, billed at its full size).`,
-    "NAT gateways: 1 for `single`, one per AZ for `per_az`, each with a public IPv4 (EIP); the internet-facing ALB holds one public IPv4 per AZ.",
+    `Each node has a ${FIXED.nodeVolumeGb} GB gp3 root volume; the bastion (when enabled) the root volume its module sets and no public IP (Session Manager). Each Prometheus replica has a gp3 volume of \`platform.prometheusStorageGb\` (baseline IOPS and throughput, billed at its full size).`,
+    "Counted in the synthesized `<env>` stack and its modules (each `count` evaluated with the env's values, see cost/inventory.ts), not assumed: customer-managed KMS keys, Secrets Manager secrets (plus the RDS-managed master password), NAT gateways and their EIPs, CloudWatch log groups, the bastion, OpenSearch domains; application load balancers = `aws_lb` resources plus distinct ALB Ingress groups of the platform stack and the API chart's `values-<env>.yaml`, each holding one public IPv4 per AZ.",
     `Usage per month (logs ingested, data through NAT, average ALB LCUs): ${usage}.`,
     "CloudWatch Logs storage at steady state = monthly ingestion x retention days / 30 (uncompressed size, an upper bound).",
     "RDS multi-AZ doubles the instance and storage price; backup storage up to the database size is free; the master password lives in an RDS-managed secret.",
-    `${FIXED.kmsKeys} customer-managed KMS keys and ${FIXED.secrets} Secrets Manager secrets per environment; KMS and Secrets Manager requests within their free allowances.`,
+    "KMS and Secrets Manager requests within their free allowances. OpenSearch (when `openSearch.enabled`): data nodes on demand all month and their gp3 volumes; its log volume is the same as CloudWatch's (no extra ingestion charge).",
     "Not included: data transfer out to the internet and across AZs, ECR storage, CloudWatch metrics and alarms, in-cluster add-ons beyond node capacity and the Prometheus volumes, EBS snapshots, support plan, tax. Budgets alerts and SNS e-mail at this volume are free.",
   ];
 }

@@ -6,6 +6,7 @@ import { staging } from "../envs/staging.ts";
 import type { EnvironmentConfig } from "../envs/schema.ts";
 import { HOURS_PER_MONTH } from "./assumptions.ts";
 import { estimate, splitNodes } from "./estimate.ts";
+import { inventory } from "./inventory.ts";
 import { PRICES } from "./prices.ts";
 
 const byEnv = Object.fromEntries(ENVIRONMENTS.map((c) => [c.environment, estimate(c, PRICES)]));
@@ -47,11 +48,13 @@ describe("price table", () => {
 
   it("fails with the field and value when a config uses an unpriced type", () => {
     const unpriced = { ...dev, eks: withEks({ nodeInstanceTypes: ["c7i.large"] }) };
-    expect(() => estimate(unpriced, PRICES)).toThrow(
+    expect(() => estimate(unpriced, PRICES, inventory(dev))).toThrow(
       'envs/dev: eks.nodeInstanceTypes[0] = "c7i.large"',
     );
     const otherRegion = { ...dev, region: "us-east-1" };
-    expect(() => estimate(otherRegion, PRICES)).toThrow("price table is for eu-west-1");
+    expect(() => estimate(otherRegion, PRICES, inventory(dev))).toThrow(
+      "price table is for eu-west-1",
+    );
   });
 });
 
@@ -109,6 +112,42 @@ describe("estimate", () => {
     expect(line("production", "Public IPv4 (NAT").quantity).toBe(3 * HOURS_PER_MONTH);
   });
 
+  it("follows the synthesized stacks when a config changes: per-AZ NAT, no bastion, OpenSearch on", () => {
+    const base = byEnv.dev!;
+    const perAz = estimate({ ...dev, network: { ...dev.network, natGateways: "per_az" } }, PRICES);
+    expect(line("dev", "NAT gateways").item).toBe("NAT gateways (1)");
+    expect(perAz.lines.find((l) => l.item.startsWith("NAT gateways"))!.item).toBe(
+      `NAT gateways (${dev.network.azCount})`,
+    );
+    expect(perAz.totalUsd).toBeGreaterThan(base.totalUsd);
+
+    const kms = (e: typeof base) => e.lines.find((l) => l.item.startsWith("KMS"))!.quantity;
+
+    expect(base.lines.some((l) => l.item.startsWith("OpenSearch"))).toBe(false);
+    const efk = estimate({ ...dev, openSearch: { ...dev.openSearch, enabled: true } }, PRICES);
+    const nodes = efk.lines.find((l) => l.item.startsWith("OpenSearch 2 x t3.small.search"))!;
+    expect(nodes.monthlyUsd).toBeCloseTo(
+      2 * HOURS_PER_MONTH * PRICES.openSearch.instances["t3.small.search"]!,
+      2,
+    );
+    expect(efk.lines.find((l) => l.item.startsWith("OpenSearch storage"))!.quantity).toBe(40);
+    expect(kms(efk)).toBe(kms(base) + 1);
+    expect(efk.totalUsd).toBeGreaterThan(base.totalUsd + nodes.monthlyUsd);
+  });
+
+  it("bills a load balancer only for an ALB Ingress that exists", () => {
+    const counted = inventory(dev);
+    const albLines = byEnv.dev!.lines.filter((l) => l.item.includes("Load Balancer"));
+    expect(albLines.length > 0).toBe(counted.loadBalancers > 0);
+    const withAlb = estimate(dev, PRICES, { ...counted, loadBalancers: 2 });
+    expect(
+      withAlb.lines.find((l) => l.item.startsWith("Application Load Balancers")),
+    ).toMatchObject({
+      item: "Application Load Balancers (2)",
+      quantity: 2 * HOURS_PER_MONTH,
+    });
+  });
+
   it("has zero spot cost in production and spot-only nodes in dev", () => {
     expect(line("production", "EKS nodes spot").monthlyUsd).toBe(0);
     expect(line("dev", "EKS nodes on-demand").monthlyUsd).toBe(0);
@@ -145,14 +184,19 @@ describe("estimate", () => {
     const off = estimate({ ...dev, bastion: { ...dev.bastion, enabled: false } }, PRICES);
     expect(off.lines.some((l) => l.item.startsWith("Bastion"))).toBe(false);
     expect(off.totalUsd).toBeLessThan(byEnv.dev!.totalUsd);
+    // Its KMS key too: counted only when the bastion module's count creates it.
+    const kms = (e: { lines: { item: string; quantity: number }[] }) =>
+      e.lines.find((l) => l.item.startsWith("KMS"))!.quantity;
+    expect(kms(off)).toBe(kms(byEnv.dev!) - 1);
   });
 
   it("flags an estimate above 80 % of the budget", () => {
     expect(byEnv.dev!.overWarningShare).toBe(false);
     const total = byEnv.dev!.totalUsd;
-    const tight = estimate({ ...dev, budget: { monthlyLimitUsd: total / 0.85 } }, PRICES);
+    const counted = inventory(dev);
+    const tight = estimate({ ...dev, budget: { monthlyLimitUsd: total / 0.85 } }, PRICES, counted);
     expect(tight.overWarningShare).toBe(true);
-    const loose = estimate({ ...dev, budget: { monthlyLimitUsd: total / 0.75 } }, PRICES);
+    const loose = estimate({ ...dev, budget: { monthlyLimitUsd: total / 0.75 } }, PRICES, counted);
     expect(loose.overWarningShare).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 import type { EnvironmentConfig } from "../envs/schema.ts";
 import { BUDGET_WARNING_SHARE, FIXED, HOURS_PER_MONTH, USAGE } from "./assumptions.ts";
+import { inventory as synthesizedInventory, type Inventory } from "./inventory.ts";
 import type { PriceTable } from "./prices.ts";
 
 /** One line of an estimate: what is billed, how much of it, and what that costs per month. */
@@ -55,8 +56,16 @@ function priceOf<T>(table: Readonly<Record<string, T>>, key: string, where: stri
   return price;
 }
 
-/** Monthly cost estimate of one environment, from its config and a price table. Pure. */
-export function estimate(config: EnvironmentConfig, prices: PriceTable): Estimate {
+/**
+ * Monthly cost estimate of one environment, from its config, a price table and the counts of what
+ * its synthesized stacks create (KMS keys, secrets, NAT gateways, EIPs, log groups, the bastion,
+ * load balancers, OpenSearch), so the estimate follows the code rather than a list of constants.
+ */
+export function estimate(
+  config: EnvironmentConfig,
+  prices: PriceTable,
+  counted: Inventory = synthesizedInventory(config),
+): Estimate {
   const env = config.environment;
   if (config.region !== prices.region)
     throw new Error(
@@ -105,19 +114,33 @@ export function estimate(config: EnvironmentConfig, prices: PriceTable): Estimat
   );
 
   const { network } = config;
-  const natCount = network.natGateways === "single" ? 1 : network.azCount;
-  add(`NAT gateways (${natCount})`, natCount * h, "gateway-hours", prices.natGateway.hourly);
-  add("NAT data processed", usage.natDataGbPerMonth, "GB", prices.natGateway.perGbProcessed);
-  add("Public IPv4 (NAT EIPs)", natCount * h, "address-hours", prices.publicIpv4Hourly);
-
-  add("Application Load Balancer", h, "ALB-hours", prices.alb.hourly);
-  add("ALB capacity units", usage.albAverageLcu * h, "LCU-hours", prices.alb.perLcuHour);
   add(
-    `Public IPv4 (ALB, one per AZ)`,
-    network.azCount * h,
+    `NAT gateways (${counted.natGateways})`,
+    counted.natGateways * h,
+    "gateway-hours",
+    prices.natGateway.hourly,
+  );
+  if (counted.natGateways > 0)
+    add("NAT data processed", usage.natDataGbPerMonth, "GB", prices.natGateway.perGbProcessed);
+  add(
+    `Public IPv4 (NAT EIPs, ${counted.elasticIps})`,
+    counted.elasticIps * h,
     "address-hours",
     prices.publicIpv4Hourly,
   );
+
+  // Load balancers exist only once an ALB Ingress (or aws_lb) does; each has a node per AZ.
+  const albs = counted.loadBalancers;
+  if (albs > 0) {
+    add(`Application Load Balancers (${albs})`, albs * h, "ALB-hours", prices.alb.hourly);
+    add("ALB capacity units", albs * usage.albAverageLcu * h, "LCU-hours", prices.alb.perLcuHour);
+    add(
+      `Public IPv4 (ALB, one per AZ)`,
+      albs * network.azCount * h,
+      "address-hours",
+      prices.publicIpv4Hourly,
+    );
+  }
 
   const { rds } = config;
   const rdsPrice = priceOf(prices.rds, rds.instanceClass, `envs/${env}: rds.instanceClass`);
@@ -143,14 +166,44 @@ export function estimate(config: EnvironmentConfig, prices: PriceTable): Estimat
   );
 
   const { bastion } = config;
-  if (bastion.enabled) {
+  if (counted.instances > 0) {
     const price = priceOf(prices.ec2, bastion.instanceType, `envs/${env}: bastion.instanceType`);
-    add(`Bastion ${bastion.instanceType}`, h, "instance-hours", price.onDemandHourly);
-    add("Bastion root volume (gp3)", FIXED.bastionVolumeGb, "GB-months", prices.ebsGp3PerGbMonth);
+    add(
+      `Bastion ${bastion.instanceType}`,
+      counted.instances * h,
+      "instance-hours",
+      price.onDemandHourly,
+    );
+    add(
+      "Bastion root volume (gp3)",
+      counted.instanceVolumeGb,
+      "GB-months",
+      prices.ebsGp3PerGbMonth,
+    );
+  }
+
+  for (const domain of counted.openSearch) {
+    const price = priceOf(
+      prices.openSearch.instances,
+      domain.instanceType,
+      `envs/${env}: openSearch.instanceType`,
+    );
+    add(
+      `OpenSearch ${domain.instanceCount} x ${domain.instanceType}`,
+      domain.instanceCount * h,
+      "instance-hours",
+      price,
+    );
+    add(
+      `OpenSearch storage (gp3, ${domain.instanceCount} x ${domain.volumeGb} GB)`,
+      domain.instanceCount * domain.volumeGb,
+      "GB-months",
+      prices.openSearch.gp3PerGbMonth,
+    );
   }
 
   add(
-    "CloudWatch Logs ingestion",
+    `CloudWatch Logs ingestion (${counted.logGroups} log groups)`,
     usage.logIngestionGbPerMonth,
     "GB",
     prices.cloudwatchLogs.ingestionPerGb,
@@ -161,10 +214,10 @@ export function estimate(config: EnvironmentConfig, prices: PriceTable): Estimat
     "GB-months",
     prices.cloudwatchLogs.storagePerGbMonth,
   );
-  add("KMS customer-managed keys", FIXED.kmsKeys, "key-months", prices.kmsKeyMonthly);
+  add("KMS customer-managed keys", counted.kmsKeys, "key-months", prices.kmsKeyMonthly);
   add(
     "Secrets Manager secrets",
-    FIXED.secrets,
+    counted.secrets,
     "secret-months",
     prices.secretsManagerSecretMonthly,
   );

@@ -49,6 +49,11 @@ export interface PriceTable {
   readonly alb: { readonly hourly: number; readonly perLcuHour: number };
   readonly cloudwatchLogs: { readonly ingestionPerGb: number; readonly storagePerGbMonth: number };
   readonly ebsGp3PerGbMonth: number;
+  /** Amazon OpenSearch Service: on-demand data node price per instance type, and gp3 storage. */
+  readonly openSearch: {
+    readonly instances: Readonly<Record<string, number>>;
+    readonly gp3PerGbMonth: number;
+  };
   /** Customer-managed KMS key (requests within the free 20,000 per month are assumed). */
   readonly kmsKeyMonthly: number;
   readonly secretsManagerSecretMonthly: number;
@@ -92,6 +97,16 @@ export const PRICES: PriceTable = {
   alb: { hourly: 0.0252, perLcuHour: 0.008 },
   cloudwatchLogs: { ingestionPerGb: 0.57, storagePerGbMonth: 0.03 },
   ebsGp3PerGbMonth: 0.088,
+  // OpenSearch Service on-demand, eu-west-1 (https://aws.amazon.com/opensearch-service/pricing/).
+  openSearch: {
+    instances: {
+      "t3.small.search": 0.038,
+      "t3.medium.search": 0.076,
+      "m6g.large.search": 0.141,
+      "r6g.large.search": 0.185,
+    },
+    gp3PerGbMonth: 0.134,
+  },
   kmsKeyMonthly: 1,
   secretsManagerSecretMonthly: 0.4,
   stateStoreMonthly: 0.1,

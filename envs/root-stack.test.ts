@@ -18,15 +18,24 @@ describe("environment root stacks", () => {
       expect(Object.keys(modules).sort()).toEqual([
         "addon_roles",
         "alerts",
+        "app_identity",
         "bastion",
         "budgets",
         "eks",
         "elasticache",
         "logging",
         "network",
+        "opensearch",
         "rds",
         "security_groups",
       ]);
+      // The optional EFK log store: off by default, writable by Fluent Bit's IRSA role.
+      expect(moduleCall(environment, "opensearch")).toMatchObject({
+        enabled: false,
+        subnet_ids: "${module.network.private_subnet_ids}",
+        client_security_group_id: "${module.security_groups.node_security_group_id}",
+        writer_role_arn: "${module.logging.fluent_bit_role_arn}",
+      });
       expect(moduleCall(environment, "eks")).toMatchObject({
         private_subnet_ids: "${module.network.private_subnet_ids}",
         node_security_group_id: "${module.security_groups.node_security_group_id}",
@@ -120,7 +129,12 @@ describe("environment root stacks", () => {
         "redis_primary_endpoint",
         "redis_port",
         "redis_tls",
-        "redis_auth_secret_arn",
+        "redis_replication_group_id",
+        "redis_user",
+        "db_user",
+        "db_migration_user",
+        "api_role_arn",
+        "api_migration_role_arn",
         "cluster_name",
         "cluster_endpoint",
         "cluster_certificate_authority_data",

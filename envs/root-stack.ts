@@ -16,16 +16,23 @@ import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
 import { addonRoles } from "../modules/addon-roles/index.ts";
 import { alerts } from "../modules/alerts/index.ts";
+import { appIdentity } from "../modules/app-identity/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
 import { budgets } from "../modules/budgets/index.ts";
 import { certificate } from "../modules/certificate/index.ts";
 import { eks } from "../modules/eks/index.ts";
 import { elasticache } from "../modules/elasticache/index.ts";
 import { logging } from "../modules/logging/index.ts";
+import { openSearch } from "../modules/opensearch/index.ts";
 import { rds } from "../modules/rds/index.ts";
 import { AwsContext } from "../kit/kms.ts";
 import type { EnvironmentConfig } from "./schema.ts";
 import { configureStateBackend } from "./state-backend.ts";
+
+/** Name of an environment's permissions boundary policy, which the bootstrap creates. */
+export function permissionsBoundaryName(project: string, environment: string): string {
+  return `${project}-${environment}-permissions-boundary`;
+}
 
 /** Kubernetes namespace of the API; its logs, deploy rights and network policy are scoped to it. */
 export const APP_NAMESPACE = "expense";
@@ -170,8 +177,12 @@ export class EnvironmentStack extends Stack {
     const context = new AwsContext(this);
     const role = (suffix: string) =>
       `arn:${context.partition}:iam::${context.accountId}:role/${name}-${suffix}`;
+    // Created by the bootstrap (bootstrap/github-oidc.ts); the CI apply role may create roles
+    // only with it, so every module that creates roles sets it.
+    const permissionsBoundaryArn = `arn:${context.partition}:iam::${context.accountId}:policy/${permissionsBoundaryName(account.project, config.environment)}`;
 
     const net = network.call(this, "network", {
+      permissionsBoundaryArn,
       name,
       vpcCidr: vars.vpcCidr,
       azCount: vars.azCount,
@@ -185,6 +196,7 @@ export class EnvironmentStack extends Stack {
       bastionSshCidrs: vars.bastionSshCidrs,
     });
     const cluster = eks.call(this, "eks", {
+      permissionsBoundaryArn,
       name,
       clusterVersion: config.eks.version,
       privateSubnetIds: net.outputs.privateSubnetIds,
@@ -205,12 +217,14 @@ export class EnvironmentStack extends Stack {
       spotPercentage: vars.spotPercentage,
     });
     const addons = addonRoles.call(this, "addon_roles", {
+      permissionsBoundaryArn,
       name,
       clusterName: cluster.outputs.clusterName,
       oidcProviderArn: cluster.outputs.oidcProviderArn,
       oidcIssuerHost: cluster.outputs.oidcIssuerHost,
     });
     const database = rds.call(this, "rds", {
+      permissionsBoundaryArn,
       name,
       subnetIds: net.outputs.dataSubnetIds,
       securityGroupId: groups.outputs.rdsSecurityGroupId,
@@ -233,7 +247,20 @@ export class EnvironmentStack extends Stack {
       snapshotRetentionDays: config.redis.snapshotRetentionDays,
       logRetentionDays: vars.logRetentionDays,
     });
+    const identity = appIdentity.call(this, "app_identity", {
+      permissionsBoundaryArn,
+      name,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+      namespace: APP_NAMESPACE,
+      dbResourceId: database.outputs.instanceResourceId,
+      dbMasterSecretArn: database.outputs.masterUserSecretArn,
+      dbKmsKeyArn: database.outputs.kmsKeyArn,
+      redisReplicationGroupArn: cache.outputs.replicationGroupArn,
+      redisUserArn: cache.outputs.appUserArn,
+    });
     const jumpHost = bastion.call(this, "bastion", {
+      permissionsBoundaryArn,
       name,
       enabled: vars.bastionEnabled,
       subnetId: Fn.element(net.outputs.privateSubnetIds, 0),
@@ -241,12 +268,27 @@ export class EnvironmentStack extends Stack {
       instanceType: vars.bastionInstanceType,
     });
     const logs = logging.call(this, "logging", {
+      permissionsBoundaryArn,
       name,
       clusterName: cluster.outputs.clusterName,
       namespaces: [APP_NAMESPACE],
       retentionDays: vars.logRetentionDays,
       oidcProviderArn: cluster.outputs.oidcProviderArn,
       oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+    });
+    // Optional EFK log store; with the switch off the module creates nothing.
+    const search = openSearch.call(this, "opensearch", {
+      name,
+      enabled: config.openSearch.enabled,
+      vpcId: net.outputs.vpcId,
+      subnetIds: net.outputs.privateSubnetIds,
+      clientSecurityGroupId: groups.outputs.nodeSecurityGroupId,
+      instanceType: config.openSearch.instanceType,
+      instanceCount: config.openSearch.instanceCount,
+      volumeGb: config.openSearch.volumeGb,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+      writerRoleArn: logs.outputs.fluentBitRoleArn,
     });
     const budget = budgets.call(this, "budgets", {
       name,
@@ -340,9 +382,23 @@ export class EnvironmentStack extends Stack {
       ],
       redis_port: [cache.outputs.port, "Port of Redis (REDIS_PORT)."],
       redis_tls: [cache.outputs.tlsEnabled, "Whether Redis requires TLS (REDIS_TLS)."],
-      redis_auth_secret_arn: [
-        cache.outputs.authSecretArn,
-        "Secrets Manager secret holding the Redis AUTH token (REDIS_PASSWORD).",
+      redis_replication_group_id: [
+        cache.outputs.replicationGroupId,
+        "Replication group ID, what the API's IAM tokens are signed for (REDIS_CACHE_NAME).",
+      ],
+      redis_user: [
+        cache.outputs.appUserId,
+        "IAM-authenticated Redis user of the API (REDIS_USER); no password exists.",
+      ],
+      db_user: [identity.outputs.dbAppUser, "MySQL user of the API, IAM authentication (DB_USER)."],
+      db_migration_user: [
+        identity.outputs.dbMigrationUser,
+        "MySQL user of the migration Job, IAM authentication (DB_MIGRATION_USER).",
+      ],
+      api_role_arn: [identity.outputs.apiRoleArn, "IAM role of the API's service account (IRSA)."],
+      api_migration_role_arn: [
+        identity.outputs.migrationRoleArn,
+        "IAM role of the migration Job's service account (IRSA).",
       ],
       bastion_instance_id: [
         jumpHost.outputs.instanceId,
@@ -359,6 +415,22 @@ export class EnvironmentStack extends Stack {
       fluent_bit_role_arn: [
         logs.outputs.fluentBitRoleArn,
         "IAM role for Fluent Bit's service account (IRSA).",
+      ],
+      grafana_cloudwatch_role_arn: [
+        logs.outputs.grafanaRoleArn,
+        "Read-only IAM role of Grafana's CloudWatch data source (IRSA): application logs and CloudWatch metrics.",
+      ],
+      opensearch_endpoint: [
+        search.outputs.domainEndpoint,
+        "VPC endpoint of the OpenSearch log domain (empty unless openSearch.enabled).",
+      ],
+      opensearch_dashboards_url: [
+        search.outputs.dashboardsUrl,
+        "OpenSearch Dashboards URL inside the VPC (empty unless openSearch.enabled).",
+      ],
+      opensearch_admin_role_arn: [
+        search.outputs.adminRoleArn,
+        "IAM master role of the OpenSearch domain, for the platform's setup job (empty unless openSearch.enabled).",
       ],
       budget_alerts_topic_arn: [
         budget.outputs.snsTopicArn,

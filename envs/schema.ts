@@ -123,6 +123,27 @@ export const environmentSchema = z.strictObject({
     /** AWS Load Balancer Controller replicas (leader-elected; a second keeps its webhooks up). */
     loadBalancerControllerReplicas: z.number().int().min(1).max(3),
   }),
+  /**
+   * Optional EFK: Fluent Bit also ships the application logs to an Amazon OpenSearch Service
+   * domain (modules/opensearch), kept as long as CloudWatch keeps them. Off by default.
+   */
+  openSearch: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      instanceType: pattern(
+        "^[a-z][a-z0-9]*\\.(small|medium|large|[0-9]*xlarge)\\.search$",
+        "an OpenSearch instance type such as t3.small.search",
+      ).default("t3.small.search"),
+      /** Data nodes, an even number over two Availability Zones. */
+      instanceCount: z
+        .number()
+        .int()
+        .refine((n) => n >= 2 && n <= 10 && n % 2 === 0, "must be an even number from 2 to 10")
+        .default(2),
+      /** gp3 volume per data node, GiB. */
+      volumeGb: z.number().int().min(10).max(1000).default(20),
+    })
+    .prefault({}),
   budget: z.strictObject({
     /** Monthly cost budget in USD; alerts at 80 % and 100 % actual, 100 % forecast. */
     monthlyLimitUsd: z.number().positive(),

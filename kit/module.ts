@@ -1,6 +1,10 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import {
   Aspects,
+  Fn,
+  Op,
   TerraformHclModule,
+  Token,
   TerraformStack,
   type IResolvable,
   type ITerraformDependable,
@@ -59,10 +63,32 @@ export class TerraformModuleDefinition<I, O extends OutputSpec> {
     stack.addOverride("terraform.required_version", TERRAFORM_VERSION_CONSTRAINT);
     new RequiredProvider(stack, "aws", "hashicorp/aws", AWS_PROVIDER_CONSTRAINT);
 
-    const outputs = this.props.build(stack, declareVariables(stack, this.props.inputs));
+    const vars = declareVariables(stack, this.props.inputs);
+    const outputs = this.props.build(stack, vars);
     declareOutputs(stack, this.props.outputs, outputs);
+    this.applyPermissionsBoundary(stack, vars as Record<string, unknown>);
     Aspects.of(stack).add(new ComponentTag(this.props.name));
     return stack;
+  }
+
+  /**
+   * Gives every IAM role of the module the permissions boundary of its `permissionsBoundaryArn`
+   * input (none when empty). The CI apply role may create roles only with its environment's
+   * boundary (an `iam:PermissionsBoundary` condition), so roles it creates never exceed it; a
+   * module that creates roles without declaring that input fails here, at synth.
+   */
+  private applyPermissionsBoundary(stack: Construct, vars: Record<string, unknown>): void {
+    const roles = stack.node.findAll().filter((c): c is IamRole => c instanceof IamRole);
+    if (roles.length === 0) return;
+    if (!("permissionsBoundaryArn" in this.props.inputs))
+      throw new Error(
+        `module ${this.props.name} creates IAM roles, so its inputs need permissionsBoundaryArn (common.permissionsBoundaryArn())`,
+      );
+    const arn = Token.asString(vars.permissionsBoundaryArn);
+    const boundary = Token.asString(
+      Fn.conditional(Op.lt(Fn.lengthOf(arn), 1), Token.nullValue(), arn),
+    );
+    for (const role of roles) role.permissionsBoundary = boundary;
   }
 
   /** Calls the module from a root stack; literal arguments are validated before synth. */

@@ -356,6 +356,17 @@ export function stringMapVar<O extends Common<Record<string, string>>>(
 
 /** Ready-made specs for values that recur across modules and root stacks. */
 export const common = {
+  /** The permissions boundary input of every module that creates IAM roles (see kit/module.ts). */
+  permissionsBoundaryArn: () =>
+    stringVar({
+      description:
+        "ARN of the IAM policy set as permissions boundary of every role the module creates; empty for none. The CI apply roles may only create roles with their environment's boundary.",
+      default: "",
+      pattern: {
+        regex: "^(arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+)?$",
+        what: "an IAM policy ARN or empty",
+      },
+    }),
   region: <D extends string | undefined = undefined>(
     description = "AWS region to deploy into, e.g. eu-west-1.",
     def: D = undefined as D,

@@ -1,5 +1,6 @@
 import { addonRoles } from "./addon-roles/index.ts";
 import { alerts } from "./alerts/index.ts";
+import { appIdentity } from "./app-identity/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
 import { certificate } from "./certificate/index.ts";
@@ -7,6 +8,7 @@ import { eks } from "./eks/index.ts";
 import { elasticache } from "./elasticache/index.ts";
 import { logging } from "./logging/index.ts";
 import { network } from "./network/index.ts";
+import { openSearch } from "./opensearch/index.ts";
 import { rds } from "./rds/index.ts";
 import { securityGroups } from "./security-groups/index.ts";
 
@@ -20,7 +22,9 @@ export const MODULES = [
   bastion,
   logging,
   addonRoles,
+  appIdentity,
   budgets,
   alerts,
   certificate,
+  openSearch,
 ] as const;

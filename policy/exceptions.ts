@@ -10,11 +10,4 @@ import type { PolicyException } from "./types.ts";
  * nodes and bastion (SG-OPEN-INGRESS is about ingress; SG-OPEN-EGRESS only forbids all-protocol
  * egress to the internet).
  */
-export const EXCEPTIONS: readonly PolicyException[] = [
-  {
-    rule: "IAM-NO-ADMIN",
-    address: "bootstrap.aws_iam_role_policy_attachment.github_apply_*_admin",
-    reason:
-      "Terraform apply creates VPCs, EKS, RDS, IAM roles and KMS keys, which needs broad rights; the role is assumable only by workflow jobs of one repository running in the protected GitHub environment of its stage (IAM-GITHUB-TRUST proves the scoping).",
-  },
-];
+export const EXCEPTIONS: readonly PolicyException[] = [];

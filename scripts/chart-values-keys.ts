@@ -38,6 +38,12 @@ const COMMENTED: Record<string, string[]> = {
   "kube-prometheus-stack": ["grafana.ingress.ingressClassName"],
 };
 
+/** Free-form maps the templates read that values.yaml documents only in a comment. */
+const COMMENTED_OPEN: Record<string, string[]> = {
+  // Grafana subchart templates/serviceaccount.yaml: `with .Values.serviceAccount.annotations`.
+  "kube-prometheus-stack": ["grafana.serviceAccount.annotations"],
+};
+
 const used = new Map<string, { version: string; paths: Set<string> }>();
 for (const config of ENVIRONMENTS.flatMap((c) => [c, withIngress(c)])) {
   const stack = new PlatformStack(new App(), config);
@@ -75,6 +81,7 @@ for (const [chart, { version, paths }] of [...used].sort(([a], [b]) => a.localeC
     found.keys = found.keys.filter((k) => !k.startsWith(`${key}.`));
   }
   found.keys = [...new Set([...found.keys, ...(COMMENTED[chart] ?? [])])].sort();
+  found.open = [...new Set([...found.open, ...(COMMENTED_OPEN[chart] ?? [])])].sort();
   out[chart] = { version, source, ...found };
 }
 /** `over` merged onto `base`, recursively for objects. */

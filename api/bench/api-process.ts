@@ -16,6 +16,8 @@ export interface Api {
   logBytes(): number;
   /** CPU time (user + system) the API process has used, in microseconds; undefined off Linux. */
   cpuMicros(): number | undefined;
+  /** Resident memory now and at its peak (VmRSS, VmHWM), in bytes; undefined off Linux. */
+  memory(): { rss: number; peak: number } | undefined;
 }
 
 const children = new Set<ChildProcess>();
@@ -50,6 +52,13 @@ export async function startApi(env: Record<string, string>, logLevel: string): P
       // Fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second).
       const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
       return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    },
+    memory: () => {
+      if (process.platform !== "linux" || !child.pid) return undefined;
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = (field: string) =>
+        Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+      return { rss: kb("VmRSS") * 1024, peak: kb("VmHWM") * 1024 };
     },
     async stop() {
       const exited = new Promise((resolve) => child.once("exit", resolve));

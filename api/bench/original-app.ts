@@ -18,8 +18,7 @@ import { freePort } from "../test/harness/servers.js";
 import type { DatabaseConfig } from "../src/config.js";
 
 /** Where `fetch github:aws-samples/aws-three-tier-web-architecture-workshop` puts its mirror. */
-const DEFAULT_GIT_DIR =
-  "/work/.mirror/aws-samples+aws-three-tier-web-architecture-workshop/repo";
+const DEFAULT_GIT_DIR = "/work/.mirror/aws-samples+aws-three-tier-web-architecture-workshop/repo";
 
 /** A running original app. */
 export interface OriginalApp {

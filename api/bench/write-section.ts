@@ -41,6 +41,15 @@ export async function runWriteSection(
     if (original) {
       originalSource = original.source;
       try {
+        // Warm-up (JIT, connection set-up), not counted.
+        await writeRound({
+          target: "warm-up",
+          round: 0,
+          url: original.url,
+          countRows: countRows(originalDb),
+          seconds: 2,
+          connections: WRITE_LOAD.connections,
+        });
         for (let round = 1; round <= WRITE_LOAD.rounds; round += 1) {
           rounds.push(
             await writeRound({
@@ -66,6 +75,14 @@ export async function runWriteSection(
     const db = await createTestDatabase(serverUrl);
     const api = await startApi({ ...apiEnv(db.config, db.name), ...variant.env }, variant.logLevel);
     try {
+      await writeRound({
+        target: "warm-up",
+        round: 0,
+        url: api.url,
+        countRows: countRows(db),
+        seconds: 2,
+        connections: WRITE_LOAD.connections,
+      });
       for (let round = 1; round <= WRITE_LOAD.rounds; round += 1) {
         rounds.push(
           await writeRound({

@@ -31,11 +31,67 @@ describe("loadConfig", () => {
         database: "webappdb",
         tls: false,
         poolSize: 10,
+        auth: "password",
+        region: undefined,
+        migrationUser: "app",
+        masterSecretArn: undefined,
       },
-      redis: { host: "cache.internal", port: 6379, password: undefined, tls: false },
+      redis: {
+        host: "cache.internal",
+        port: 6379,
+        password: undefined,
+        tls: false,
+        user: undefined,
+        auth: "password",
+        cacheName: undefined,
+        region: undefined,
+      },
       cacheTtlSeconds: 300,
       corsOrigin: "*",
     });
+  });
+
+  it("reads IAM authentication settings, as the platform's ConfigMap sets them", () => {
+    const config = loadConfig({
+      ...minimal,
+      DB_AUTH: "iam",
+      DB_TLS: "true",
+      DB_MIGRATION_USER: "expense_migrator",
+      DB_MASTER_SECRET_ARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-abc-XyZ",
+      REDIS_AUTH: "iam",
+      REDIS_TLS: "true",
+      REDIS_USER: "expense-dev-redis-app",
+      REDIS_CACHE_NAME: "expense-dev-redis",
+      AWS_REGION: "eu-west-1",
+    });
+    expect(config.db).toMatchObject({
+      auth: "iam",
+      tls: true,
+      region: "eu-west-1",
+      migrationUser: "expense_migrator",
+      masterSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-abc-XyZ",
+    });
+    expect(config.redis).toMatchObject({
+      auth: "iam",
+      user: "expense-dev-redis-app",
+      cacheName: "expense-dev-redis",
+      region: "eu-west-1",
+    });
+  });
+
+  it("names what IAM authentication is missing: region, TLS, Redis user and cache", () => {
+    expect(() => loadConfig({ ...minimal, DB_AUTH: "iam", REDIS_AUTH: "iam" })).toThrow(
+      new ConfigError([
+        "AWS_REGION: is required with IAM authentication",
+        "DB_TLS: must be true with DB_AUTH=iam (got undefined)",
+        "REDIS_USER: is required with REDIS_AUTH=iam",
+        "REDIS_CACHE_NAME: is required with REDIS_AUTH=iam",
+        "REDIS_TLS: must be true with REDIS_AUTH=iam (got undefined)",
+      ]),
+    );
+    expect(() => loadConfig({ ...minimal, DB_AUTH: "kerberos" })).toThrow(
+      /DB_AUTH: must be password or iam \(got "kerberos"\)/,
+    );
   });
 
   it("reads every variable, treating blank values as unset", () => {

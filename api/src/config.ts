@@ -23,6 +23,14 @@ export interface DatabaseConfig {
   tls: boolean;
   /** @default 10 */
   poolSize: number;
+  /** `password` (the password above) or `iam` (RDS IAM tokens; needs tls and region). @default "password" */
+  auth?: "password" | "iam";
+  /** AWS region of the database, for signing IAM tokens. */
+  region?: string;
+  /** User the migration command connects as. @default user */
+  migrationUser?: string;
+  /** RDS-managed master secret the migration command provisions the users with; empty skips. */
+  masterSecretArn?: string;
 }
 
 /** Redis connection settings. */
@@ -30,9 +38,17 @@ export interface RedisConfig {
   host: string;
   /** @default 6379 */
   port: number;
-  /** AUTH token; undefined for none. */
+  /** AUTH password; undefined for none. */
   password: string | undefined;
   tls: boolean;
+  /** ACL user; undefined for the default user. */
+  user?: string;
+  /** `password` or `iam` (ElastiCache IAM tokens for `user`). @default "password" */
+  auth?: "password" | "iam";
+  /** Replication group ID the IAM tokens are signed for. */
+  cacheName?: string;
+  /** AWS region of the cache, for signing IAM tokens. */
+  region?: string;
 }
 
 /** The validated configuration of one API process. */
@@ -83,6 +99,12 @@ const flag = () =>
       .default(false),
   );
 
+const authMode = () =>
+  z.preprocess(
+    (value) => (typeof value === "string" ? blankToUndefined(value.trim().toLowerCase()) : value),
+    z.enum(["password", "iam"], { error: "must be password or iam" }).default("password"),
+  );
+
 const origins = z.preprocess(
   blankToUndefined,
   z
@@ -120,6 +142,18 @@ const envShape = {
   DB_HOST: text(),
   DB_PORT: integer(1, 65535, 3306),
   DB_USER: text(),
+  DB_AUTH: authMode(),
+  DB_MIGRATION_USER: text(),
+  DB_MASTER_SECRET_ARN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+        "must be a Secrets Manager secret ARN",
+      )
+      .optional(),
+  ),
   // Not blank-to-undefined: an empty password is a valid (if unwise) MySQL password.
   DB_PASSWORD: z.string().optional(),
   DB_NAME: z.preprocess(
@@ -133,7 +167,17 @@ const envShape = {
   DB_POOL_SIZE: integer(1, 1000, 10),
   REDIS_HOST: text(),
   REDIS_PORT: integer(1, 65535, 6379),
+  REDIS_AUTH: authMode(),
+  REDIS_USER: text(),
   REDIS_PASSWORD: text(),
+  REDIS_CACHE_NAME: text(),
+  AWS_REGION: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
+      .optional(),
+  ),
   REDIS_TLS: flag(),
   CACHE_TTL_SECONDS: integer(1, 86_400, 300),
   CORS_ORIGIN: origins,
@@ -205,6 +249,23 @@ export function loadConfig(
     if (!isSet("DB_USER")) problems.push("DB_USER: is required (or set DATABASE_URL)");
   }
   if (requireRedis && !isSet("REDIS_HOST")) problems.push("REDIS_HOST: is required");
+  // IAM tokens are signed for a region, travel as clear-text passwords (TLS only) and, for
+  // Redis, name a user and a replication group.
+  const iam = (name: ApiEnvVar) => (input[name] ?? "").trim().toLowerCase() === "iam";
+  if (iam("DB_AUTH") || (requireRedis && iam("REDIS_AUTH"))) {
+    if (!isSet("AWS_REGION")) problems.push("AWS_REGION: is required with IAM authentication");
+  }
+  if (iam("DB_AUTH") && (input.DB_TLS ?? "").trim().toLowerCase() !== "true")
+    problems.push(`DB_TLS: must be true with DB_AUTH=iam (got ${JSON.stringify(input.DB_TLS)})`);
+  if (requireRedis && iam("REDIS_AUTH")) {
+    if (!isSet("REDIS_USER")) problems.push("REDIS_USER: is required with REDIS_AUTH=iam");
+    if (!isSet("REDIS_CACHE_NAME"))
+      problems.push("REDIS_CACHE_NAME: is required with REDIS_AUTH=iam");
+    if ((input.REDIS_TLS ?? "").trim().toLowerCase() !== "true")
+      problems.push(
+        `REDIS_TLS: must be true with REDIS_AUTH=iam (got ${JSON.stringify(input.REDIS_TLS)})`,
+      );
+  }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -222,12 +283,24 @@ export function loadConfig(
   return {
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    db: { ...connection, tls: e.DB_TLS, poolSize: e.DB_POOL_SIZE },
+    db: {
+      ...connection,
+      tls: e.DB_TLS,
+      poolSize: e.DB_POOL_SIZE,
+      auth: e.DB_AUTH,
+      region: e.AWS_REGION,
+      migrationUser: e.DB_MIGRATION_USER ?? connection.user,
+      masterSecretArn: e.DB_MASTER_SECRET_ARN,
+    },
     redis: {
       host: e.REDIS_HOST ?? "",
       port: e.REDIS_PORT,
       password: e.REDIS_PASSWORD,
       tls: e.REDIS_TLS,
+      user: e.REDIS_USER,
+      auth: e.REDIS_AUTH,
+      cacheName: e.REDIS_CACHE_NAME,
+      region: e.AWS_REGION,
     },
     cacheTtlSeconds: e.CACHE_TTL_SECONDS,
     corsOrigin: e.CORS_ORIGIN,

@@ -6,7 +6,8 @@ import type { Hono } from "hono";
 import type { RedisOptions } from "ioredis";
 import { createApp } from "./app.js";
 import { TransactionCache } from "./cache/index.js";
-import { createRedis } from "./cache/redis.js";
+import { createRedis, type RedisCredentialOptions } from "./cache/redis.js";
+import { databaseCredentials, redisCredentials } from "./auth/index.js";
 import type { Config } from "./config.js";
 import { createDatabase, type Database, type DatabaseOptions } from "./db/client.js";
 import type { AppEnv } from "./http/env.js";
@@ -27,6 +28,8 @@ export interface RuntimeOptions {
   databaseOptions?: DatabaseOptions;
   /** Extra ioredis options (tests shorten timeouts). */
   redisOptions?: Partial<RedisOptions>;
+  /** Redis login source and refresh period. @default IAM tokens when REDIS_AUTH=iam, else the fixed password */
+  redisCredentials?: RedisCredentialOptions;
   /** Wraps the repository (tests slow queries down or count them). */
   wrapRepository?: (repository: TransactionRepository) => TransactionRepository;
   /** @default never draining */
@@ -48,8 +51,16 @@ export interface Runtime {
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const metrics = createMetrics();
-  const db = createDatabase(config.db, options.databaseOptions);
-  const redis = createRedis(config.redis, options.redisOptions);
+  const db = createDatabase(config.db, {
+    credentials: databaseCredentials(config.db),
+    ...options.databaseOptions,
+  });
+  const redisAuth = redisCredentials(config.redis);
+  const redis = createRedis(
+    config.redis,
+    options.redisOptions,
+    options.redisCredentials ?? (redisAuth?.kind === "iam" ? { credentials: redisAuth } : {}),
+  );
   const cache = new TransactionCache({
     redis,
     ttlSeconds: config.cacheTtlSeconds,

@@ -101,6 +101,8 @@ export async function startServer(
       clearTimeout(deadline);
       await runtime.close();
       logger.info("shutdown complete");
+      // The log destination is buffered (logger.ts): write out what is left before exiting.
+      logger.flush();
     })());
   return { server, port, logger, shutdown };
 }

@@ -3,6 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import { APP_NAMESPACE } from "../root-stack.ts";
 import { ADDON_ACCOUNTS } from "./accounts.ts";
 import type { PlatformContext } from "./context.ts";
+import { LOG_INDEX_PREFIX } from "./opensearch.ts";
 import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 
 /** Fluent Bit with the AWS output plugins, shipping container logs to CloudWatch Logs. */
@@ -13,6 +14,34 @@ export const AWS_FOR_FLUENT_BIT_CHART = {
   // github.com/aws/eks-charts (no per-chart tags), the newest; app AWS for Fluent Bit 3.2.1.
   version: "0.2.0",
 } as const satisfies PinnedChart;
+
+/** Key Fluent Bit's kubernetes filter merges a container's JSON log line under. */
+export const FLUENT_BIT_MERGE_LOG_KEY = "data";
+
+/**
+ * The EFK option: with `openSearch.enabled`, the same records also go to the OpenSearch domain,
+ * signed with Fluent Bit's IRSA role (AWS_Auth), over TLS, into daily `expense-logs-*` indices
+ * that the ISM policy deletes after the log retention. Off: the output is disabled.
+ * @see https://docs.fluentbit.io/manual/pipeline/outputs/opensearch
+ */
+function openSearchOutput(ctx: PlatformContext): Record<string, unknown> {
+  if (!ctx.config.openSearch.enabled) return { enabled: false };
+  return {
+    enabled: true,
+    match: "*",
+    host: ctx.output("opensearch_endpoint"),
+    port: "443",
+    tls: "On",
+    awsAuth: "On",
+    awsRegion: ctx.region,
+    logstashFormat: "On",
+    logstashPrefix: LOG_INDEX_PREFIX,
+    // Kubernetes labels contain dots, which OpenSearch would read as object paths.
+    replaceDots: "On",
+    suppressTypeName: "On",
+    traceError: "On",
+  };
+}
 
 /**
  * Installs Fluent Bit in the logging namespace with its IRSA role, shipping the application
@@ -48,10 +77,14 @@ export function installFluentBit(
         // The groups come from the logging module with retention and KMS; the role cannot create any.
         autoCreateGroup: false,
       },
+      // The API's JSON lines are merged under `data` (the chart's default, set here because the
+      // logs dashboard's Logs Insights queries name `data.*` fields).
+      filter: { mergeLog: "On", mergeLogKey: FLUENT_BIT_MERGE_LOG_KEY },
       cloudWatch: { enabled: false },
       firehose: { enabled: false },
       kinesis: { enabled: false },
       elasticsearch: { enabled: false },
+      opensearch: openSearchOutput(ctx),
     },
     { dependsOn },
   );

@@ -3,6 +3,7 @@ import type { ITerraformDependable } from "cdktf";
 import { ADDON_ACCOUNTS } from "./accounts.ts";
 import { alertmanagerConfig } from "./alertmanager.ts";
 import type { PlatformContext } from "./context.ts";
+import { grafanaCloudWatchValues } from "./grafana-cloudwatch.ts";
 import { grafanaIngressValues } from "./ingress.ts";
 import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 
@@ -101,6 +102,8 @@ export function kubePrometheusStackValues(
       // No volume: dashboards and data sources are provisioned from ConfigMaps, and the
       // sqlite database holds only UI state (users, preferences) that may be lost.
       persistence: { enabled: false },
+      // CloudWatch data source with the read-only IRSA role (logs dashboard, billing dashboard).
+      ...grafanaCloudWatchValues(ctx),
       sidecar: {
         // The Prometheus data source, provisioned as the default one (R4.3).
         datasources: { enabled: true, defaultDatasourceEnabled: true, isDefaultDatasource: true },

@@ -186,57 +186,53 @@ describe("platform root stacks", () => {
     expect(controller).toContain('"replicaCount" = 2');
   });
 
-  it("give the API its ConfigMap and Secret with only API_ENV_VARS names, secrets in the Secret", () => {
+  it("give the API a ConfigMap with only API_ENV_VARS names, IAM auth and no Secret", () => {
     const json = platform("dev");
     const configMap = json.resource?.kubernetes_config_map_v1?.api_config as {
       metadata: { name: string; namespace: string };
       data: Record<string, string>;
     };
-    const secret = json.resource?.kubernetes_secret_v1?.api_secret as {
-      metadata: { name: string; namespace: string };
-      data: Record<string, string>;
-    };
-    for (const object of [configMap, secret]) {
-      expect(object.metadata.name).toBe(API_PLATFORM_OBJECT);
-      expect(object.metadata.namespace).toBe(
-        "${kubernetes_namespace_v1.namespace_app.metadata[0].name}",
-      );
-    }
-    expect(Object.keys(configMap.data).sort()).toEqual(
-      [
-        "DB_HOST",
-        "DB_PORT",
-        "DB_USER",
-        "DB_NAME",
-        "DB_TLS",
-        "REDIS_HOST",
-        "REDIS_PORT",
-        "REDIS_TLS",
-      ].sort(),
+    expect(configMap.metadata.name).toBe(API_PLATFORM_OBJECT);
+    expect(configMap.metadata.namespace).toBe(
+      "${kubernetes_namespace_v1.namespace_app.metadata[0].name}",
     );
-    expect(Object.keys(secret.data).sort()).toEqual(["DB_PASSWORD", "REDIS_PASSWORD"]);
     for (const key of Object.keys(configMap.data))
       expect(API_ENV_VARS[key as keyof typeof API_ENV_VARS]?.secret, key).toBe(false);
-    for (const key of Object.keys(secret.data))
-      expect(API_ENV_VARS[key as keyof typeof API_ENV_VARS]?.secret, key).toBe(true);
-
-    const master = "data.aws_secretsmanager_secret_version.db_master_secret.secret_string";
-    expect(configMap.data).toMatchObject({
+    expect(configMap.data).toEqual({
       DB_HOST: remote("db_endpoint"),
       DB_PORT: `\${tostring(${remote("db_port").slice(2, -1)})}`,
-      DB_USER: `\${jsondecode(${master}).username}`,
       DB_NAME: remote("db_name"),
       DB_TLS: "true",
+      DB_AUTH: "iam",
+      DB_USER: remote("db_user"),
+      DB_MIGRATION_USER: remote("db_migration_user"),
+      DB_MASTER_SECRET_ARN: remote("db_master_secret_arn"),
       REDIS_HOST: remote("redis_primary_endpoint"),
+      REDIS_PORT: `\${tostring(${remote("redis_port").slice(2, -1)})}`,
       REDIS_TLS: "true",
+      REDIS_AUTH: "iam",
+      REDIS_USER: remote("redis_user"),
+      REDIS_CACHE_NAME: remote("redis_replication_group_id"),
+      AWS_REGION: "${var.region}",
     });
-    expect(secret.data).toEqual({
-      DB_PASSWORD: `\${jsondecode(${master}).password}`,
-      REDIS_PASSWORD: "${data.aws_secretsmanager_secret_version.redis_auth_secret.secret_string}",
+    // No secret value reaches this stack: no Secret, no secret data source.
+    expect(json.resource?.kubernetes_secret_v1).toBeUndefined();
+    expect(json.data?.aws_secretsmanager_secret_version).toBeUndefined();
+  });
+
+  it("create the API's and the migration's service accounts with their IRSA roles", () => {
+    const accounts = platform("dev").resource?.kubernetes_service_account_v1 as Record<
+      string,
+      { metadata: { name: string; annotations: Record<string, string> } }
+    >;
+    expect(accounts.api_service_account!.metadata).toMatchObject({
+      name: "expense-api",
+      annotations: { "eks.amazonaws.com/role-arn": remote("api_role_arn") },
     });
-    const versions = json.data?.aws_secretsmanager_secret_version ?? {};
-    expect(versions.db_master_secret?.secret_id).toBe(remote("db_master_secret_arn"));
-    expect(versions.redis_auth_secret?.secret_id).toBe(remote("redis_auth_secret_arn"));
+    expect(accounts.api_migration_service_account!.metadata).toMatchObject({
+      name: "expense-api-migrate",
+      annotations: { "eks.amazonaws.com/role-arn": remote("api_migration_role_arn") },
+    });
   });
 
   it("read only outputs the <env> stack declares", () => {

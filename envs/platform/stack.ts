@@ -13,7 +13,10 @@ import type { PlatformContext } from "./context.ts";
 import { createDeployerMonitoringRbac } from "./deployer-rbac.ts";
 import { installKubePrometheusStack } from "./kube-prometheus-stack.ts";
 import { installMetricsServer } from "./metrics-server.ts";
+import { createDashboards } from "./dashboards.ts";
 import { createNamespaces } from "./namespaces.ts";
+import { installOpenCost } from "./opencost.ts";
+import { createOpenSearchSetup } from "./opensearch.ts";
 import { configureClusterProviders } from "./providers.ts";
 import { createStorageClass } from "./storage-class.ts";
 
@@ -75,11 +78,16 @@ export class PlatformStack extends Stack {
     // First: its webhooks intercept Services and pods, so it must be up before other charts.
     const after = [installLoadBalancerController(ctx)];
     const storageClass = createStorageClass(ctx);
-    installKubePrometheusStack(ctx, {
+    const monitoringStack = installKubePrometheusStack(ctx, {
       namespace: namespaces.monitoring.metadata.name,
       storageClassName: storageClass.metadata.name,
       dependsOn: [...after, storageClass],
     });
+    // Observability: dashboards for the Grafana sidecar, OpenCost (needs the Prometheus Operator's
+    // ServiceMonitor CRD), and the EFK option's OpenSearch setup objects when it is on.
+    createDashboards(ctx, namespaces.monitoring.metadata.name);
+    installOpenCost(ctx, namespaces.monitoring.metadata.name, [monitoringStack]);
+    createOpenSearchSetup(ctx, namespaces.logging.metadata.name);
     installFluentBit(ctx, namespaces.logging.metadata.name, after);
     installClusterAutoscaler(ctx, after);
     installMetricsServer(ctx, after);

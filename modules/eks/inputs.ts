@@ -13,6 +13,8 @@ import {
 
 /** Inputs of the eks module. */
 export interface EksInputs {
+  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
+  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`; the cluster is `<name>-eks`. */
   name: string;
   /**
@@ -129,6 +131,7 @@ function crossCheck<T, S extends VariableSpec<T>>(spec: S & VariableSpec<T>, che
 
 /** Variable spec of the eks module. */
 export const eksInputs: InputSpec<EksInputs> = {
+  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name(
     "Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev; the cluster is named `<name>-eks`.",
   ),

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { Testing, TerraformStack } from "cdktf";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,12 +7,11 @@ import { VariableError, type VariableSpec } from "../../kit/variables.ts";
 import { resourceOf, resourcesOf, synthModule } from "../../test/synth.ts";
 import { describeDiagnostics, terraformBinary, validate } from "../../test/terraform.ts";
 import { elasticache } from "./index.ts";
-import { elasticacheInputs } from "./inputs.ts";
+import { APP_ACCESS_STRING, elasticacheInputs } from "./inputs.ts";
 
 const { stack, json, text } = synthModule(elasticache as never);
 const group = resourceOf(json, "aws_elasticache_replication_group", "redis");
 const variables = json.variable ?? {};
-const data = json.data ?? {};
 
 /** Arguments every call needs (the inputs without defaults). */
 const required = {
@@ -21,9 +21,6 @@ const required = {
   nodeType: "cache.t4g.small",
   logRetentionDays: 7,
 };
-
-/** Whether a counted element is created only when no existing secret ARN is given. */
-const CREATE_ONLY = "${(length(var.auth_secret_arn) < 1) ? 1 : 0}";
 
 describe("elasticache module", () => {
   it("runs Redis 7 with cluster mode disabled in the data subnets behind the given group", () => {
@@ -72,55 +69,39 @@ describe("elasticache module", () => {
       expect(key.enable_key_rotation).toBe(true);
   });
 
-  it("creates the AUTH token secret from a Secrets Manager random password unless one is passed in", () => {
-    expect(data.aws_secretsmanager_random_password?.auth_token_random).toMatchObject({
-      count: CREATE_ONLY,
-      password_length: 64,
-      exclude_punctuation: true,
-      include_space: false,
+  it("authenticates with RBAC: an IAM-only app user and a disabled default user, no AUTH token", () => {
+    expect(resourceOf(json, "aws_elasticache_user", "app_user")).toMatchObject({
+      user_id: "${var.name}-redis-app",
+      user_name: "${var.name}-redis-app",
+      engine: "redis",
+      access_string: "${var.app_access_string}",
+      authentication_mode: { type: "iam" },
     });
-    expect(resourceOf(json, "aws_secretsmanager_secret", "auth_token_secret")).toMatchObject({
-      count: CREATE_ONLY,
-      kms_key_id: "${aws_kms_key.key.arn}",
-      name_prefix: "${var.name}/redis/auth-token-",
+    expect(resourceOf(json, "aws_elasticache_user", "default_user")).toMatchObject({
+      user_name: "default",
+      access_string: "off -@all",
+      authentication_mode: { type: "no-password-required" },
     });
-    expect(variables.auth_secret_arn?.default).toBe("");
+    expect(resourceOf(json, "aws_elasticache_user_group", "user_group")).toMatchObject({
+      user_group_id: "${var.name}-redis",
+      user_ids: [
+        "${aws_elasticache_user.default_user.user_id}",
+        "${aws_elasticache_user.app_user.user_id}",
+      ],
+    });
+    expect(group.user_group_ids).toEqual([
+      "${aws_elasticache_user_group.user_group.user_group_id}",
+    ]);
+    expect(group).not.toHaveProperty("auth_token");
+    expect(JSON.stringify(json)).not.toMatch(/secretsmanager|auth_token|passwords/);
+    expect(variables.app_access_string?.default).toBe(APP_ACCESS_STRING);
   });
 
-  it("writes the generated token once, write-only, so it is neither regenerated nor stored by the version", () => {
-    const version = resourceOf(
-      json,
-      "aws_secretsmanager_secret_version",
-      "auth_token_initial_version",
-    );
-    expect(version).toMatchObject({
-      count: CREATE_ONLY,
-      secret_id: "${one(aws_secretsmanager_secret.auth_token_secret[*].id)}",
-      secret_string_wo:
-        "${one(data.aws_secretsmanager_random_password.auth_token_random[*].random_password)}",
-      secret_string_wo_version: 1,
-    });
-    expect(version).not.toHaveProperty("secret_string");
-  });
-
-  it("reads the token from the secret's current version (module-made or passed in) with rotation-safe updates", () => {
-    expect(data.aws_secretsmanager_secret_version?.auth_token_current).toMatchObject({
-      secret_id:
-        "${(length(var.auth_secret_arn) < 1) ? one(aws_secretsmanager_secret.auth_token_secret[*].arn) : var.auth_secret_arn}",
-      version_stage: "AWSCURRENT",
-      depends_on: ["aws_secretsmanager_secret_version.auth_token_initial_version"],
-    });
-    expect(group).toMatchObject({
-      auth_token: "${data.aws_secretsmanager_secret_version.auth_token_current.secret_string}",
-      auth_token_update_strategy: "${var.auth_token_update_strategy}",
-    });
-    expect(variables.auth_token_update_strategy?.default).toBe("ROTATE");
-  });
-
-  it("says next to the code that the token lands in state", async () => {
-    const { readFileSync } = await import("node:fs");
-    const source = readFileSync(new URL("./index.ts", import.meta.url), "utf8");
-    expect(source).toMatch(/SECRET IN STATE[^\n]*\n[^\n]*state[^\n]*\n\s*authToken:/);
+  it("gives the app user only its own keys and the commands the API sends", () => {
+    expect(APP_ACCESS_STRING).toMatch(/^on ~expense:\* -@all( \+[a-z]+)+$/);
+    // The API's Redis test applies its copy of the rules to a real Redis; both must agree.
+    const api = readFileSync(new URL("../../api/src/cache/acl.ts", import.meta.url), "utf8");
+    expect(api).toContain(JSON.stringify(APP_ACCESS_STRING));
   });
 
   it("keeps snapshots as configured and changes nothing outside the maintenance window", () => {
@@ -159,7 +140,8 @@ describe("elasticache module", () => {
     const outputs = json.output ?? {};
     expect(Object.keys(outputs).sort()).toEqual(
       [
-        "auth_secret_arn",
+        "app_user_arn",
+        "app_user_id",
         "kms_key_arn",
         "port",
         "primary_endpoint_address",
@@ -208,11 +190,10 @@ describe("elasticache inputs", () => {
       ["Mon:03:30-Mon:04:30", "mon:3:30-mon:4:30"],
     ],
     [
-      "authSecretArn",
-      ["", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-AbCdEf"],
-      ["arn:aws:ssm:eu-west-1:123456789012:parameter/x", "redis-token"],
+      "appAccessString",
+      [APP_ACCESS_STRING, "on ~expense:* -@all +get"],
+      ["~* +@all", "off ~*", "on", ""],
     ],
-    ["authTokenUpdateStrategy", ["ROTATE", "SET"], ["DELETE", "rotate"]],
     ["logRetentionDays", [7, 30, 90], [0, 8]],
   ];
 
@@ -249,13 +230,13 @@ describe.runIf(terraformBinary())("elasticache with terraform", () => {
   const validateCall = (args: Record<string, unknown>) =>
     rendered.validateCall({ ...required, ...args });
 
-  it("validates the rendered HCL, and calls with and without an existing secret, cleanly", async () => {
+  it("validates the rendered HCL, and calls with default and custom ACLs, cleanly", async () => {
     const module = await validate(rendered.dir);
     expect(module.valid, describeDiagnostics(module)).toBe(true);
     expect(module.warning_count, describeDiagnostics(module)).toBe(0);
     for (const args of [
       { numCacheClusters: 3, snapshotRetentionDays: 7 },
-      { authSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:redis-AbCdEf" },
+      { appAccessString: "on ~expense:* -@all +get" },
     ]) {
       const result = await validateCall(args);
       expect(result.valid, describeDiagnostics(result)).toBe(true);
@@ -267,12 +248,12 @@ describe.runIf(terraformBinary())("elasticache with terraform", () => {
     const result = await validateCall({
       nodeType: "t4g.small",
       numCacheClusters: 1,
-      authTokenUpdateStrategy: "DELETE",
+      appAccessString: "off ~*",
     });
     expect(result.valid).toBe(false);
     const text = describeDiagnostics(result);
     expect(text).toContain("node_type must be an ElastiCache node type such as cache.t4g.small.");
     expect(text).toContain("num_cache_clusters must be a whole number >= 2 and <= 6.");
-    expect(text).toContain("auth_token_update_strategy must be one of ROTATE, SET.");
+    expect(text).toContain("app_access_string must be an ACL rule list starting with `on`");
   });
 });

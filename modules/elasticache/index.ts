@@ -2,10 +2,11 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-parameter-group";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
+import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
 import { Fn } from "cdktf";
 import { defineModule } from "../../kit/module.ts";
 import { AwsContext, cloudWatchLogsKeyStatement, EncryptionKey } from "../../kit/kms.ts";
-import { AuthToken } from "./auth-token.ts";
 import { elasticacheInputs, type ElasticacheInputs } from "./inputs.ts";
 import { elasticacheOutputs } from "./outputs.ts";
 
@@ -15,26 +16,25 @@ const LOG_TYPES = ["slow-log", "engine-log"] as const;
 /**
  * ElastiCache for Redis OSS 7 as a replication group with cluster mode disabled: a primary and
  * replicas in different AZs of the isolated data subnets with automatic failover, encrypted at
- * rest with a KMS key and in transit (TLS required), AUTH token from Secrets Manager, daily
+ * rest with a KMS key and in transit (TLS required), RBAC with an IAM-authenticated application
+ * user (no password anywhere), daily
  * snapshots, and slow/engine logs in KMS-encrypted log groups with a retention period.
  * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/AutoFailover.html
  */
 export const elasticache = defineModule({
   name: "elasticache",
   description:
-    "ElastiCache Redis OSS 7 replication group (cluster mode disabled) across availability zones with automatic failover, encryption at rest and in transit, an AUTH token from Secrets Manager, snapshots and CloudWatch logs.",
+    "ElastiCache Redis OSS 7 replication group (cluster mode disabled) across availability zones with automatic failover, encryption at rest and in transit, RBAC with an IAM-authenticated application user, snapshots and CloudWatch logs.",
   inputs: elasticacheInputs,
   outputs: elasticacheOutputs,
   build: (scope, vars) => {
     const context = new AwsContext(scope);
     const id = `${vars.name}-redis`;
 
-    // One key for the cache's data and its AUTH token: whoever holds the token can read the data
-    // anyway, so separate keys would add cost without separating anything.
     const key = new EncryptionKey(scope, "key", {
       context,
       alias: id,
-      description: `Encrypts the data at rest, snapshots and AUTH token secret of ${id}`,
+      description: `Encrypts the data at rest and snapshots of ${id}`,
     });
     const logsKey = new EncryptionKey(scope, "logs-key", {
       context,
@@ -68,10 +68,33 @@ export const elasticache = defineModule({
       tags: { Name: id },
     });
 
-    const authToken = new AuthToken(scope, "auth-token", {
-      name: vars.name,
-      kmsKeyArn: key.arn,
-      existingSecretArn: vars.authSecretArn,
+    // RBAC instead of an AUTH token: no password exists anywhere. The application's user
+    // authenticates with short-lived IAM (SigV4) tokens, which only roles allowed
+    // `elasticache:Connect` on this group and user can make. IAM users need user_id == user_name.
+    // @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html
+    const appUser = new ElasticacheUser(scope, "app-user", {
+      userId: `${id}-app`,
+      userName: `${id}-app`,
+      engine: "redis",
+      accessString: vars.appAccessString,
+      authenticationMode: { type: "iam" },
+      tags: { Name: `${id}-app` },
+    });
+    // Every user group must contain a user named "default"; this one is switched off ("off",
+    // no commands, no keys), so a connection that does not authenticate can do nothing.
+    const defaultUser = new ElasticacheUser(scope, "default-user", {
+      userId: `${id}-default`,
+      userName: "default",
+      engine: "redis",
+      accessString: "off -@all",
+      authenticationMode: { type: "no-password-required" },
+      tags: { Name: `${id}-default` },
+    });
+    const userGroup = new ElasticacheUserGroup(scope, "user-group", {
+      userGroupId: id,
+      engine: "redis",
+      userIds: [defaultUser.userId, appUser.userId],
+      tags: { Name: id },
     });
 
     const group = new ElasticacheReplicationGroup(scope, "redis", {
@@ -95,10 +118,7 @@ export const elasticache = defineModule({
       kmsKeyId: key.arn,
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
-      // SECRET IN STATE: auth_token has no write-only form, so the token is stored in the
-      // Terraform state (S3, KMS-encrypted, versioned, TLS-only) and marked sensitive in plans.
-      authToken: authToken.value,
-      authTokenUpdateStrategy: vars.authTokenUpdateStrategy,
+      userGroupIds: [userGroup.userGroupId],
 
       snapshotRetentionLimit: vars.snapshotRetentionDays,
       snapshotWindow: vars.snapshotWindow,
@@ -120,7 +140,8 @@ export const elasticache = defineModule({
       readerEndpointAddress: group.readerEndpointAddress,
       port: group.port,
       tlsEnabled: Fn.tostring(group.transitEncryptionEnabled),
-      authSecretArn: authToken.secretArn,
+      appUserId: appUser.userId,
+      appUserArn: appUser.arn,
       replicationGroupId: group.id,
       replicationGroupArn: group.arn,
       securityGroupId: vars.securityGroupId,

@@ -1,11 +1,19 @@
 import {
   common,
-  enumVar,
   numberVar,
   stringListVar,
   stringVar,
   type InputSpec,
 } from "../../kit/variables.ts";
+
+/**
+ * ACL of the API's Redis user: only its own keys (`expense:` prefix, see api/src/cache) and only
+ * the commands the cache and ioredis send (connection handshake, INFO for the ready check, the
+ * two Lua scripts and what they call). No FLUSH*, KEYS, CONFIG, DEBUG or other users' keys.
+ * The API's Redis integration test applies the same rules to a real Redis.
+ */
+export const APP_ACCESS_STRING =
+  "on ~expense:* -@all +auth +hello +ping +info +get +set +exists +incr +time +eval +evalsha";
 
 /** Inputs of the elasticache module. */
 export interface ElasticacheInputs {
@@ -28,18 +36,10 @@ export interface ElasticacheInputs {
   /** Weekly maintenance window, UTC, `ddd:hh:mm-ddd:hh:mm`. @default "mon:03:30-mon:04:30" */
   maintenanceWindow?: string;
   /**
-   * ARN of an existing Secrets Manager secret whose value (a plain string) is the AUTH token;
-   * empty makes the module create one from a Secrets Manager random password.
-   * @default ""
+   * Redis ACL rules of the application's IAM-authenticated user: which keys and commands it may
+   * use. @default APP_ACCESS_STRING
    */
-  authSecretArn?: string;
-  /**
-   * How the next token change is applied: ROTATE adds the new token and keeps the previous one
-   * valid until the change after (clients move over without downtime); SET replaces every old
-   * token at once (to revoke a leaked one).
-   * @default "ROTATE"
-   */
-  authTokenUpdateStrategy?: "ROTATE" | "SET";
+  appAccessString?: string;
   /** Retention of the slow-log and engine-log groups, days. */
   logRetentionDays: number;
 }
@@ -103,20 +103,14 @@ export const elasticacheInputs: InputSpec<ElasticacheInputs> = {
       what: "a weekly UTC range ddd:hh:mm-ddd:hh:mm with lower-case days such as mon:03:30-mon:04:30",
     },
   }),
-  authSecretArn: stringVar({
+  appAccessString: stringVar({
     description:
-      "ARN of an existing Secrets Manager secret whose current value (a plain string of 16-128 characters) is the Redis AUTH token; empty (the default) makes the module create the secret from a Secrets Manager random password.",
-    default: "",
+      "Redis ACL rules of the application's IAM-authenticated user (keys and commands it may use), e.g. `on ~expense:* -@all +get +set`; must start with `on` (an enabled user).",
+    default: APP_ACCESS_STRING,
     pattern: {
-      regex: "^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$",
-      what: "a Secrets Manager secret ARN or empty",
+      regex: "^on( [~%&+\\-][^ ]+)+$",
+      what: "an ACL rule list starting with `on`, such as on ~expense:* -@all +get",
     },
-  }),
-  authTokenUpdateStrategy: enumVar({
-    description:
-      "How the next change of the AUTH token is applied: ROTATE (the new token is added and the previous one stays valid until the change after, so clients move over without downtime) or SET (the new token replaces every old one at once, e.g. to revoke a leaked token).",
-    default: "ROTATE",
-    oneOf: ["ROTATE", "SET"] as const,
   }),
   logRetentionDays: common.logRetentionDays(
     "Retention in days of the slow-log and engine-log groups (a CloudWatch Logs retention period).",

@@ -12,15 +12,16 @@ export const elasticacheOutputs = {
   tlsEnabled: stringOutput(
     'Whether clients must connect with TLS: always "true" (in-transit encryption is required).',
   ),
-  authSecretArn: stringOutput(
-    "ARN of the Secrets Manager secret holding the AUTH token as a plain string (the module's or the one passed in).",
+  appUserId: stringOutput(
+    "User ID (and user name) of the application's IAM-authenticated Redis user: the AUTH user name and the `User` of its IAM token.",
+  ),
+  appUserArn: stringOutput(
+    "ARN of the application's Redis user, a resource of the `elasticache:Connect` permission.",
   ),
   replicationGroupId: stringOutput("ID of the replication group, `<name>-redis`."),
   replicationGroupArn: stringOutput("ARN of the replication group."),
   securityGroupId: stringOutput(
     "ID of the security group attached to the nodes (the input, passed through).",
   ),
-  kmsKeyArn: stringOutput(
-    "ARN of the KMS key that encrypts the data at rest, the snapshots and the module-created AUTH token secret.",
-  ),
+  kmsKeyArn: stringOutput("ARN of the KMS key that encrypts the data at rest and the snapshots."),
 } as const;

@@ -54,6 +54,34 @@ describe("logging module", () => {
     );
   });
 
+  it("gives Grafana's service account a read-only role: Logs Insights on the module's log groups, CloudWatch metrics", () => {
+    const trust = json.data?.aws_iam_policy_document?.grafana_trust as {
+      statement: { condition: { variable: string; values: string[] }[] }[];
+    };
+    expect(trust.statement[0]!.condition[0]).toMatchObject({
+      variable: "${var.oidc_issuer_host}:sub",
+      values: ["system:serviceaccount:${var.grafana_namespace}:${var.grafana_service_account}"],
+    });
+    expect(loggingInputs.grafanaServiceAccount.default).toBe("kube-prometheus-stack-grafana");
+    const read = json.data?.aws_iam_policy_document?.grafana_permissions as {
+      statement: { sid: string; actions: string[]; resources: string | string[] }[];
+    };
+    const bySid = Object.fromEntries(read.statement.map((s) => [s.sid, s]));
+    expect(bySid.QueryApplicationLogs!.actions).toContain("logs:StartQuery");
+    expect(bySid.QueryApplicationLogs!.resources).toBe(
+      '${formatlist("%s:*", aws_cloudwatch_log_group.log_groups[*].arn)}',
+    );
+    // Nothing that writes, deletes or reads secrets; "*" only for metric reads and query results.
+    const actions = read.statement.flatMap((s) => s.actions);
+    for (const action of actions)
+      expect(action).toMatch(/^(logs|cloudwatch):(Get|List|Describe|Filter|Start|Stop)/);
+    for (const s of read.statement.filter(
+      (s) => Array.isArray(s.resources) && s.resources.includes("*"),
+    ))
+      for (const action of s.actions)
+        expect(action).toMatch(/^cloudwatch:|^logs:(GetQueryResults|StopQuery)$/);
+  });
+
   it("validates namespaces and retention", () => {
     expect(loggingInputs.namespaces.schema.safeParse(["expense"]).success).toBe(true);
     expect(loggingInputs.namespaces.schema.safeParse([]).success).toBe(false);

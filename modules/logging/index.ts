@@ -4,6 +4,7 @@ import { splat } from "../../kit/expressions.ts";
 import { AwsContext, cloudWatchLogsKeyStatement, EncryptionKey } from "../../kit/kms.ts";
 import { defineModule } from "../../kit/module.ts";
 import { ServiceAccountRole } from "../../kit/service-account-role.ts";
+import { grafanaCloudWatchStatements } from "./grafana.ts";
 import { loggingInputs, type LoggingInputs } from "./inputs.ts";
 import { loggingOutputs } from "./outputs.ts";
 
@@ -16,7 +17,7 @@ import { loggingOutputs } from "./outputs.ts";
 export const logging = defineModule({
   name: "logging",
   description:
-    "CloudWatch log groups for the application namespaces (retention and KMS) and the IRSA role Fluent Bit writes them with.",
+    "CloudWatch log groups for the application namespaces (retention and KMS), the IRSA role Fluent Bit writes them with, and the read-only IRSA role of Grafana's CloudWatch data source.",
   inputs: loggingInputs,
   outputs: loggingOutputs,
   build: (scope, vars) => {
@@ -55,9 +56,24 @@ export const logging = defineModule({
       ],
     });
 
+    const grafana = new ServiceAccountRole(scope, "grafana", {
+      roleName: `${vars.name}-grafana-cloudwatch`,
+      description:
+        "Grafana (IRSA): reads the application logs and CloudWatch metrics, nothing else",
+      oidcProviderArn: vars.oidcProviderArn,
+      oidcIssuerHost: vars.oidcIssuerHost,
+      namespace: vars.grafanaNamespace,
+      serviceAccount: vars.grafanaServiceAccount,
+      policyName: "read-logs-and-metrics",
+      statements: grafanaCloudWatchStatements(
+        Fn.formatlist("%s:*", [splat(groups, "arn")]),
+        context.arn("logs", "log-group:*"),
+      ),
+    });
     return {
       logGroupNames: splat(groups, "name"),
       fluentBitRoleArn: fluentBit.arn,
+      grafanaRoleArn: grafana.arn,
       kmsKeyArn: key.arn,
     };
   },

@@ -2,6 +2,8 @@ import { common, stringListVar, stringVar, type InputSpec } from "../../kit/vari
 
 /** Inputs of the logging module. */
 export interface LoggingInputs {
+  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
+  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`. */
   name: string;
   clusterName: string;
@@ -15,6 +17,9 @@ export interface LoggingInputs {
   /** Namespace and service account Fluent Bit runs as. */
   fluentBitNamespace?: string;
   fluentBitServiceAccount?: string;
+  /** Namespace and service account of Grafana, whose CloudWatch data source reads logs and metrics. */
+  grafanaNamespace?: string;
+  grafanaServiceAccount?: string;
 }
 
 const k8sName = {
@@ -24,6 +29,7 @@ const k8sName = {
 
 /** Variable spec of the logging module. */
 export const loggingInputs: InputSpec<LoggingInputs> = {
+  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name("Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev."),
   clusterName: stringVar({
     description: "Name of the EKS cluster; log groups are /aws/eks/<cluster>/<namespace>.",
@@ -55,6 +61,17 @@ export const loggingInputs: InputSpec<LoggingInputs> = {
   fluentBitServiceAccount: stringVar({
     description: "Service account Fluent Bit runs as.",
     default: "fluent-bit",
+    pattern: k8sName,
+  }),
+  grafanaNamespace: stringVar({
+    description: "Namespace Grafana runs in (kube-prometheus-stack's).",
+    default: "monitoring",
+    pattern: k8sName,
+  }),
+  grafanaServiceAccount: stringVar({
+    description:
+      "Service account Grafana runs as; kube-prometheus-stack names it <release>-grafana.",
+    default: "kube-prometheus-stack-grafana",
     pattern: k8sName,
   }),
 };

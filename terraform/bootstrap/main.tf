@@ -253,10 +253,10 @@ data "aws_iam_policy_document" "github_plan_trust" {
       variable = "token.actions.githubusercontent.com:aud"
     }
     condition {
-      test = "StringEquals"
+      test = "StringLike"
       values = [
-        "repo:${var.github_repository}:pull_request",
-        "repo:${var.github_repository}:ref:refs/heads/main"
+        "repo:${var.github_repository}:pull_request:ref:refs/pull/*/merge:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/pull/*/merge",
+        "repo:${var.github_repository}:ref:refs/heads/main:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"
       ]
       variable = "token.actions.githubusercontent.com:sub"
     }
@@ -271,21 +271,64 @@ data "aws_iam_policy_document" "github_plan_trust" {
 
 resource "aws_iam_role" "github_plan" {
   assume_role_policy   = data.aws_iam_policy_document.github_plan_trust.json
-  description          = "Terraform plan from pull requests and main: read-only plus state"
+  description          = "Terraform plan from pull requests and main: describe resources and read state, nothing else"
   max_session_duration = 3600
-  name                 = "expense-github-plan"
+  name                 = "${var.project}-github-plan"
   tags = {
-    Name      = "expense-github-plan"
+    Name      = "${var.project}-github-plan"
     Component = "bootstrap"
   }
 }
 
-resource "aws_iam_role_policy_attachment" "github_plan_read_only" {
-  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/ReadOnlyAccess"
-  role       = aws_iam_role.github_plan.name
-}
-
-data "aws_iam_policy_document" "github_plan_state_policy_document" {
+data "aws_iam_policy_document" "github_plan_policy_document" {
+  statement {
+    actions = [
+      "budgets:ListTagsForResource",
+      "budgets:ViewBudget",
+      "ec2:Describe*",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeRegions",
+      "eks:Describe*",
+      "eks:DescribeAddonVersions",
+      "eks:List*",
+      "elasticache:Describe*",
+      "elasticache:ListTagsForResource",
+      "iam:GetInstanceProfile",
+      "iam:GetOpenIDConnectProvider",
+      "iam:GetPolicy",
+      "iam:GetPolicyVersion",
+      "iam:GetRole",
+      "iam:GetRolePolicy",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
+      "iam:ListRolePolicies",
+      "kms:DescribeKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListAliases",
+      "kms:ListResourceTags",
+      "logs:DescribeLogGroups",
+      "logs:ListTagsForResource",
+      "logs:ListTagsLogGroup",
+      "rds:Describe*",
+      "rds:ListTagsForResource",
+      "sns:GetTopicAttributes",
+      "sns:ListTagsForResource"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "Describe"
+  }
+  statement {
+    actions = [
+      "ssm:GetParameter"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:ssm:*::parameter/aws/service/*"
+    ]
+    sid = "PublicParameters"
+  }
   statement {
     actions = [
       "s3:ListBucket"
@@ -300,7 +343,7 @@ data "aws_iam_policy_document" "github_plan_state_policy_document" {
       "s3:GetObject"
     ]
     resources = [
-      "${aws_s3_bucket.state_bucket.arn}/*"
+      "${aws_s3_bucket.state_bucket.arn}/envs/*"
     ]
     sid = "ReadState"
   }
@@ -310,7 +353,7 @@ data "aws_iam_policy_document" "github_plan_state_policy_document" {
       "s3:DeleteObject"
     ]
     resources = [
-      "${aws_s3_bucket.state_bucket.arn}/*.tflock"
+      "${aws_s3_bucket.state_bucket.arn}/envs/*.tflock"
     ]
     sid = "LockFile"
   }
@@ -340,10 +383,87 @@ data "aws_iam_policy_document" "github_plan_state_policy_document" {
   }
 }
 
-resource "aws_iam_role_policy" "github_plan_state_policy" {
-  name   = "plan-state"
-  policy = data.aws_iam_policy_document.github_plan_state_policy_document.json
+resource "aws_iam_role_policy" "github_plan_policy" {
+  name   = "plan"
+  policy = data.aws_iam_policy_document.github_plan_policy_document.json
   role   = aws_iam_role.github_plan.id
+}
+
+data "aws_iam_policy_document" "github_boundary_dev_document" {
+  statement {
+    actions = [
+      "acm:Describe*",
+      "acm:List*",
+      "autoscaling:*",
+      "cloudwatch:*",
+      "cognito-idp:DescribeUserPoolClient",
+      "ec2:*",
+      "ec2messages:*",
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:DescribeImages",
+      "ecr:DescribeRepositories",
+      "ecr:GetAuthorizationToken",
+      "ecr:GetDownloadUrlForLayer",
+      "eks:*",
+      "elasticache:Connect",
+      "elasticloadbalancing:*",
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey*",
+      "kms:ListGrants",
+      "kms:ReEncrypt*",
+      "kms:RevokeGrant",
+      "logs:*",
+      "rds-db:connect",
+      "shield:*",
+      "ssm:*",
+      "ssmmessages:*",
+      "sts:AssumeRoleWithWebIdentity",
+      "sts:GetCallerIdentity",
+      "tag:GetResources",
+      "waf-regional:*",
+      "waf:*",
+      "wafv2:*"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "WorkloadServices"
+  }
+  statement {
+    actions = [
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetSecretValue"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:secretsmanager:eu-west-1:${data.aws_caller_identity.context_caller.account_id}:secret:rds!*"
+    ]
+    sid = "RdsManagedSecretsOnly"
+  }
+  statement {
+    actions = [
+      "iam:CreateServiceLinkedRole",
+      "iam:GetServerCertificate",
+      "iam:ListServerCertificates"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "NoIamBeyondServiceLinkedRoles"
+  }
+}
+
+resource "aws_iam_policy" "github_boundary_dev" {
+  description = "Permissions boundary of every role the dev apply role creates"
+  name        = "${var.project}-dev-permissions-boundary"
+  policy      = data.aws_iam_policy_document.github_boundary_dev_document.json
+  tags = {
+    Name      = "${var.project}-dev-permissions-boundary"
+    Component = "bootstrap"
+  }
 }
 
 data "aws_iam_policy_document" "github_apply_dev_trust" {
@@ -361,7 +481,7 @@ data "aws_iam_policy_document" "github_apply_dev_trust" {
     condition {
       test = "StringEquals"
       values = [
-        "repo:${var.github_repository}:environment:dev"
+        "repo:${var.github_repository}:environment:dev:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"
       ]
       variable = "token.actions.githubusercontent.com:sub"
     }
@@ -376,18 +496,354 @@ data "aws_iam_policy_document" "github_apply_dev_trust" {
 
 resource "aws_iam_role" "github_apply_dev" {
   assume_role_policy   = data.aws_iam_policy_document.github_apply_dev_trust.json
-  description          = "Terraform apply of dev, only from the dev GitHub environment"
+  description          = "Terraform apply of dev: only terraform.yml on main in the dev GitHub environment"
   max_session_duration = 3600
-  name                 = "expense-dev-github-apply"
+  name                 = "${var.project}-dev-github-apply"
   tags = {
-    Name      = "expense-dev-github-apply"
+    Name      = "${var.project}-dev-github-apply"
     Component = "bootstrap"
   }
 }
 
-resource "aws_iam_role_policy_attachment" "github_apply_dev_admin" {
-  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AdministratorAccess"
-  role       = aws_iam_role.github_apply_dev.name
+data "aws_iam_policy_document" "github_apply_dev_policy_document" {
+  statement {
+    actions = [
+      "budgets:ListTagsForResource",
+      "budgets:ViewBudget",
+      "ec2:Describe*",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeRegions",
+      "eks:Describe*",
+      "eks:DescribeAddonVersions",
+      "eks:List*",
+      "elasticache:Describe*",
+      "elasticache:ListTagsForResource",
+      "iam:GetInstanceProfile",
+      "iam:GetOpenIDConnectProvider",
+      "iam:GetPolicy",
+      "iam:GetPolicyVersion",
+      "iam:GetRole",
+      "iam:GetRolePolicy",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
+      "iam:ListRolePolicies",
+      "kms:DescribeKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListAliases",
+      "kms:ListResourceTags",
+      "logs:DescribeLogGroups",
+      "logs:ListTagsForResource",
+      "logs:ListTagsLogGroup",
+      "rds:Describe*",
+      "rds:ListTagsForResource",
+      "sns:GetTopicAttributes",
+      "sns:ListTagsForResource"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "Describe"
+  }
+  statement {
+    actions = [
+      "ssm:GetParameter"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:ssm:eu-west-1::parameter/aws/service/*"
+    ]
+    sid = "PublicParameters"
+  }
+  statement {
+    actions = [
+      "budgets:ModifyBudget",
+      "budgets:TagResource",
+      "budgets:UntagResource",
+      "ec2:AllocateAddress",
+      "ec2:AssociateRouteTable",
+      "ec2:AttachInternetGateway",
+      "ec2:AuthorizeSecurityGroupEgress",
+      "ec2:AuthorizeSecurityGroupIngress",
+      "ec2:CreateFlowLogs",
+      "ec2:CreateInternetGateway",
+      "ec2:CreateLaunchTemplate",
+      "ec2:CreateLaunchTemplateVersion",
+      "ec2:CreateNatGateway",
+      "ec2:CreateRoute",
+      "ec2:CreateRouteTable",
+      "ec2:CreateSecurityGroup",
+      "ec2:CreateSubnet",
+      "ec2:CreateTags",
+      "ec2:CreateVpc",
+      "ec2:CreateVpcEndpoint",
+      "ec2:DeleteFlowLogs",
+      "ec2:DeleteInternetGateway",
+      "ec2:DeleteLaunchTemplate",
+      "ec2:DeleteLaunchTemplateVersions",
+      "ec2:DeleteNatGateway",
+      "ec2:DeleteRoute",
+      "ec2:DeleteRouteTable",
+      "ec2:DeleteSecurityGroup",
+      "ec2:DeleteSubnet",
+      "ec2:DeleteTags",
+      "ec2:DeleteVpc",
+      "ec2:DeleteVpcEndpoints",
+      "ec2:DetachInternetGateway",
+      "ec2:DisassociateAddress",
+      "ec2:DisassociateRouteTable",
+      "ec2:ModifyInstanceAttribute",
+      "ec2:ModifyInstanceMetadataOptions",
+      "ec2:ModifyLaunchTemplate",
+      "ec2:ModifySecurityGroupRules",
+      "ec2:ModifySubnetAttribute",
+      "ec2:ModifyVpcAttribute",
+      "ec2:ModifyVpcEndpoint",
+      "ec2:ReleaseAddress",
+      "ec2:ReplaceRoute",
+      "ec2:ReplaceRouteTableAssociation",
+      "ec2:RevokeSecurityGroupEgress",
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:RunInstances",
+      "ec2:StartInstances",
+      "ec2:StopInstances",
+      "ec2:TerminateInstances",
+      "eks:AssociateAccessPolicy",
+      "eks:CreateAccessEntry",
+      "eks:CreateAddon",
+      "eks:CreateCluster",
+      "eks:CreateNodegroup",
+      "eks:DeleteAccessEntry",
+      "eks:DeleteAddon",
+      "eks:DeleteCluster",
+      "eks:DeleteNodegroup",
+      "eks:DisassociateAccessPolicy",
+      "eks:TagResource",
+      "eks:UntagResource",
+      "eks:UpdateAccessEntry",
+      "eks:UpdateAddon",
+      "eks:UpdateClusterConfig",
+      "eks:UpdateClusterVersion",
+      "eks:UpdateNodegroupConfig",
+      "eks:UpdateNodegroupVersion",
+      "elasticache:AddTagsToResource",
+      "elasticache:CreateCacheParameterGroup",
+      "elasticache:CreateCacheSubnetGroup",
+      "elasticache:CreateReplicationGroup",
+      "elasticache:CreateUser",
+      "elasticache:CreateUserGroup",
+      "elasticache:DeleteCacheParameterGroup",
+      "elasticache:DeleteCacheSubnetGroup",
+      "elasticache:DeleteReplicationGroup",
+      "elasticache:DeleteUser",
+      "elasticache:DeleteUserGroup",
+      "elasticache:ModifyCacheParameterGroup",
+      "elasticache:ModifyCacheSubnetGroup",
+      "elasticache:ModifyReplicationGroup",
+      "elasticache:ModifyUser",
+      "elasticache:ModifyUserGroup",
+      "elasticache:RemoveTagsFromResource",
+      "kms:CreateAlias",
+      "kms:CreateGrant",
+      "kms:CreateKey",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:EnableKeyRotation",
+      "kms:GenerateDataKey*",
+      "kms:PutKeyPolicy",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+      "logs:AssociateKmsKey",
+      "logs:CreateLogDelivery",
+      "logs:CreateLogGroup",
+      "logs:DeleteLogDelivery",
+      "logs:DeleteLogGroup",
+      "logs:DisassociateKmsKey",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutRetentionPolicy",
+      "logs:TagLogGroup",
+      "logs:TagResource",
+      "logs:UntagLogGroup",
+      "logs:UntagResource",
+      "logs:UpdateLogDelivery",
+      "rds:AddTagsToResource",
+      "rds:CreateDBInstance",
+      "rds:CreateDBParameterGroup",
+      "rds:CreateDBSubnetGroup",
+      "rds:DeleteDBInstance",
+      "rds:DeleteDBParameterGroup",
+      "rds:DeleteDBSubnetGroup",
+      "rds:ModifyDBInstance",
+      "rds:ModifyDBParameterGroup",
+      "rds:ModifyDBSubnetGroup",
+      "rds:RebootDBInstance",
+      "rds:RemoveTagsFromResource",
+      "secretsmanager:CreateSecret",
+      "secretsmanager:RotateSecret",
+      "secretsmanager:TagResource",
+      "sns:CreateTopic",
+      "sns:DeleteTopic",
+      "sns:SetTopicAttributes",
+      "sns:TagResource",
+      "sns:UntagResource"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "Manage"
+  }
+  statement {
+    actions = [
+      "iam:AttachRolePolicy",
+      "iam:CreateRole",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-dev-*"
+    ]
+    sid = "RolesWithinBoundary"
+    condition {
+      test = "StringEquals"
+      values = [
+        aws_iam_policy.github_boundary_dev.arn
+      ]
+      variable = "iam:PermissionsBoundary"
+    }
+  }
+  statement {
+    actions = [
+      "iam:AddClientIDToOpenIDConnectProvider",
+      "iam:AddRoleToInstanceProfile",
+      "iam:CreateInstanceProfile",
+      "iam:CreateOpenIDConnectProvider",
+      "iam:DeleteInstanceProfile",
+      "iam:DeleteOpenIDConnectProvider",
+      "iam:DeleteRole",
+      "iam:RemoveClientIDFromOpenIDConnectProvider",
+      "iam:RemoveRoleFromInstanceProfile",
+      "iam:TagInstanceProfile",
+      "iam:TagOpenIDConnectProvider",
+      "iam:TagRole",
+      "iam:UntagInstanceProfile",
+      "iam:UntagOpenIDConnectProvider",
+      "iam:UntagRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:UpdateOpenIDConnectProviderThumbprint",
+      "iam:UpdateRole",
+      "iam:UpdateRoleDescription"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-dev-*",
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:instance-profile/${var.project}-dev-*",
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:oidc-provider/oidc.eks.*"
+    ]
+    sid = "OwnIamObjects"
+  }
+  statement {
+    actions = [
+      "iam:PassRole"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-dev-*"
+    ]
+    sid = "PassOwnRoles"
+    condition {
+      test = "StringEquals"
+      values = [
+        "eks.amazonaws.com",
+        "ec2.amazonaws.com",
+        "monitoring.rds.amazonaws.com",
+        "vpc-flow-logs.amazonaws.com"
+      ]
+      variable = "iam:PassedToService"
+    }
+  }
+  statement {
+    actions = [
+      "iam:CreateServiceLinkedRole"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/aws-service-role/*"
+    ]
+    sid = "ServiceLinkedRoles"
+    condition {
+      test = "StringEquals"
+      values = [
+        "eks.amazonaws.com",
+        "eks-nodegroup.amazonaws.com",
+        "rds.amazonaws.com",
+        "elasticache.amazonaws.com"
+      ]
+      variable = "iam:AWSServiceName"
+    }
+  }
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      aws_s3_bucket.state_bucket.arn
+    ]
+    sid = "ListState"
+  }
+  statement {
+    actions = [
+      "s3:GetObject",
+      "s3:PutObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/dev/*",
+      "${aws_s3_bucket.state_bucket.arn}/envs/dev-platform/*"
+    ]
+    sid = "ReadState"
+  }
+  statement {
+    actions = [
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/dev/*.tflock",
+      "${aws_s3_bucket.state_bucket.arn}/envs/dev-platform/*.tflock"
+    ]
+    sid = "LockFile"
+  }
+  statement {
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:DescribeTable"
+    ]
+    resources = [
+      aws_dynamodb_table.state_lock_table.arn
+    ]
+    sid = "LockTable"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.state_key.arn
+    ]
+    sid = "StateKey"
+  }
+}
+
+resource "aws_iam_role_policy" "github_apply_dev_policy" {
+  name   = "apply-dev"
+  policy = data.aws_iam_policy_document.github_apply_dev_policy_document.json
+  role   = aws_iam_role.github_apply_dev.id
 }
 
 data "aws_iam_policy_document" "github_deploy_dev_trust" {
@@ -405,7 +861,7 @@ data "aws_iam_policy_document" "github_deploy_dev_trust" {
     condition {
       test = "StringEquals"
       values = [
-        "repo:${var.github_repository}:environment:dev"
+        "repo:${var.github_repository}:environment:dev:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/api.yml@refs/heads/main"
       ]
       variable = "token.actions.githubusercontent.com:sub"
     }
@@ -420,11 +876,11 @@ data "aws_iam_policy_document" "github_deploy_dev_trust" {
 
 resource "aws_iam_role" "github_deploy_dev" {
   assume_role_policy   = data.aws_iam_policy_document.github_deploy_dev_trust.json
-  description          = "API image push and Helm deploy to dev"
+  description          = "API image push and Helm deploy to dev: only api.yml on main in the dev GitHub environment"
   max_session_duration = 3600
-  name                 = "expense-dev-github-deploy"
+  name                 = "${var.project}-dev-github-deploy"
   tags = {
-    Name      = "expense-dev-github-deploy"
+    Name      = "${var.project}-dev-github-deploy"
     Component = "bootstrap"
   }
 }
@@ -460,7 +916,7 @@ data "aws_iam_policy_document" "github_deploy_dev_policy_document" {
       "eks:DescribeCluster"
     ]
     resources = [
-      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-dev-eks"
+      "arn:${data.aws_partition.context_partition.partition}:eks:eu-west-1:${data.aws_caller_identity.context_caller.account_id}:cluster/${var.project}-dev-eks"
     ]
     sid = "DescribeCluster"
   }
@@ -470,6 +926,83 @@ resource "aws_iam_role_policy" "github_deploy_dev_policy" {
   name   = "deploy-dev"
   policy = data.aws_iam_policy_document.github_deploy_dev_policy_document.json
   role   = aws_iam_role.github_deploy_dev.id
+}
+
+data "aws_iam_policy_document" "github_boundary_staging_document" {
+  statement {
+    actions = [
+      "acm:Describe*",
+      "acm:List*",
+      "autoscaling:*",
+      "cloudwatch:*",
+      "cognito-idp:DescribeUserPoolClient",
+      "ec2:*",
+      "ec2messages:*",
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:DescribeImages",
+      "ecr:DescribeRepositories",
+      "ecr:GetAuthorizationToken",
+      "ecr:GetDownloadUrlForLayer",
+      "eks:*",
+      "elasticache:Connect",
+      "elasticloadbalancing:*",
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey*",
+      "kms:ListGrants",
+      "kms:ReEncrypt*",
+      "kms:RevokeGrant",
+      "logs:*",
+      "rds-db:connect",
+      "shield:*",
+      "ssm:*",
+      "ssmmessages:*",
+      "sts:AssumeRoleWithWebIdentity",
+      "sts:GetCallerIdentity",
+      "tag:GetResources",
+      "waf-regional:*",
+      "waf:*",
+      "wafv2:*"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "WorkloadServices"
+  }
+  statement {
+    actions = [
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetSecretValue"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:secretsmanager:eu-west-1:${data.aws_caller_identity.context_caller.account_id}:secret:rds!*"
+    ]
+    sid = "RdsManagedSecretsOnly"
+  }
+  statement {
+    actions = [
+      "iam:CreateServiceLinkedRole",
+      "iam:GetServerCertificate",
+      "iam:ListServerCertificates"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "NoIamBeyondServiceLinkedRoles"
+  }
+}
+
+resource "aws_iam_policy" "github_boundary_staging" {
+  description = "Permissions boundary of every role the staging apply role creates"
+  name        = "${var.project}-staging-permissions-boundary"
+  policy      = data.aws_iam_policy_document.github_boundary_staging_document.json
+  tags = {
+    Name      = "${var.project}-staging-permissions-boundary"
+    Component = "bootstrap"
+  }
 }
 
 data "aws_iam_policy_document" "github_apply_staging_trust" {
@@ -487,7 +1020,7 @@ data "aws_iam_policy_document" "github_apply_staging_trust" {
     condition {
       test = "StringEquals"
       values = [
-        "repo:${var.github_repository}:environment:staging"
+        "repo:${var.github_repository}:environment:staging:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"
       ]
       variable = "token.actions.githubusercontent.com:sub"
     }
@@ -502,18 +1035,354 @@ data "aws_iam_policy_document" "github_apply_staging_trust" {
 
 resource "aws_iam_role" "github_apply_staging" {
   assume_role_policy   = data.aws_iam_policy_document.github_apply_staging_trust.json
-  description          = "Terraform apply of staging, only from the staging GitHub environment"
+  description          = "Terraform apply of staging: only terraform.yml on main in the staging GitHub environment"
   max_session_duration = 3600
-  name                 = "expense-staging-github-apply"
+  name                 = "${var.project}-staging-github-apply"
   tags = {
-    Name      = "expense-staging-github-apply"
+    Name      = "${var.project}-staging-github-apply"
     Component = "bootstrap"
   }
 }
 
-resource "aws_iam_role_policy_attachment" "github_apply_staging_admin" {
-  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AdministratorAccess"
-  role       = aws_iam_role.github_apply_staging.name
+data "aws_iam_policy_document" "github_apply_staging_policy_document" {
+  statement {
+    actions = [
+      "budgets:ListTagsForResource",
+      "budgets:ViewBudget",
+      "ec2:Describe*",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeRegions",
+      "eks:Describe*",
+      "eks:DescribeAddonVersions",
+      "eks:List*",
+      "elasticache:Describe*",
+      "elasticache:ListTagsForResource",
+      "iam:GetInstanceProfile",
+      "iam:GetOpenIDConnectProvider",
+      "iam:GetPolicy",
+      "iam:GetPolicyVersion",
+      "iam:GetRole",
+      "iam:GetRolePolicy",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
+      "iam:ListRolePolicies",
+      "kms:DescribeKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListAliases",
+      "kms:ListResourceTags",
+      "logs:DescribeLogGroups",
+      "logs:ListTagsForResource",
+      "logs:ListTagsLogGroup",
+      "rds:Describe*",
+      "rds:ListTagsForResource",
+      "sns:GetTopicAttributes",
+      "sns:ListTagsForResource"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "Describe"
+  }
+  statement {
+    actions = [
+      "ssm:GetParameter"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:ssm:eu-west-1::parameter/aws/service/*"
+    ]
+    sid = "PublicParameters"
+  }
+  statement {
+    actions = [
+      "budgets:ModifyBudget",
+      "budgets:TagResource",
+      "budgets:UntagResource",
+      "ec2:AllocateAddress",
+      "ec2:AssociateRouteTable",
+      "ec2:AttachInternetGateway",
+      "ec2:AuthorizeSecurityGroupEgress",
+      "ec2:AuthorizeSecurityGroupIngress",
+      "ec2:CreateFlowLogs",
+      "ec2:CreateInternetGateway",
+      "ec2:CreateLaunchTemplate",
+      "ec2:CreateLaunchTemplateVersion",
+      "ec2:CreateNatGateway",
+      "ec2:CreateRoute",
+      "ec2:CreateRouteTable",
+      "ec2:CreateSecurityGroup",
+      "ec2:CreateSubnet",
+      "ec2:CreateTags",
+      "ec2:CreateVpc",
+      "ec2:CreateVpcEndpoint",
+      "ec2:DeleteFlowLogs",
+      "ec2:DeleteInternetGateway",
+      "ec2:DeleteLaunchTemplate",
+      "ec2:DeleteLaunchTemplateVersions",
+      "ec2:DeleteNatGateway",
+      "ec2:DeleteRoute",
+      "ec2:DeleteRouteTable",
+      "ec2:DeleteSecurityGroup",
+      "ec2:DeleteSubnet",
+      "ec2:DeleteTags",
+      "ec2:DeleteVpc",
+      "ec2:DeleteVpcEndpoints",
+      "ec2:DetachInternetGateway",
+      "ec2:DisassociateAddress",
+      "ec2:DisassociateRouteTable",
+      "ec2:ModifyInstanceAttribute",
+      "ec2:ModifyInstanceMetadataOptions",
+      "ec2:ModifyLaunchTemplate",
+      "ec2:ModifySecurityGroupRules",
+      "ec2:ModifySubnetAttribute",
+      "ec2:ModifyVpcAttribute",
+      "ec2:ModifyVpcEndpoint",
+      "ec2:ReleaseAddress",
+      "ec2:ReplaceRoute",
+      "ec2:ReplaceRouteTableAssociation",
+      "ec2:RevokeSecurityGroupEgress",
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:RunInstances",
+      "ec2:StartInstances",
+      "ec2:StopInstances",
+      "ec2:TerminateInstances",
+      "eks:AssociateAccessPolicy",
+      "eks:CreateAccessEntry",
+      "eks:CreateAddon",
+      "eks:CreateCluster",
+      "eks:CreateNodegroup",
+      "eks:DeleteAccessEntry",
+      "eks:DeleteAddon",
+      "eks:DeleteCluster",
+      "eks:DeleteNodegroup",
+      "eks:DisassociateAccessPolicy",
+      "eks:TagResource",
+      "eks:UntagResource",
+      "eks:UpdateAccessEntry",
+      "eks:UpdateAddon",
+      "eks:UpdateClusterConfig",
+      "eks:UpdateClusterVersion",
+      "eks:UpdateNodegroupConfig",
+      "eks:UpdateNodegroupVersion",
+      "elasticache:AddTagsToResource",
+      "elasticache:CreateCacheParameterGroup",
+      "elasticache:CreateCacheSubnetGroup",
+      "elasticache:CreateReplicationGroup",
+      "elasticache:CreateUser",
+      "elasticache:CreateUserGroup",
+      "elasticache:DeleteCacheParameterGroup",
+      "elasticache:DeleteCacheSubnetGroup",
+      "elasticache:DeleteReplicationGroup",
+      "elasticache:DeleteUser",
+      "elasticache:DeleteUserGroup",
+      "elasticache:ModifyCacheParameterGroup",
+      "elasticache:ModifyCacheSubnetGroup",
+      "elasticache:ModifyReplicationGroup",
+      "elasticache:ModifyUser",
+      "elasticache:ModifyUserGroup",
+      "elasticache:RemoveTagsFromResource",
+      "kms:CreateAlias",
+      "kms:CreateGrant",
+      "kms:CreateKey",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:EnableKeyRotation",
+      "kms:GenerateDataKey*",
+      "kms:PutKeyPolicy",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+      "logs:AssociateKmsKey",
+      "logs:CreateLogDelivery",
+      "logs:CreateLogGroup",
+      "logs:DeleteLogDelivery",
+      "logs:DeleteLogGroup",
+      "logs:DisassociateKmsKey",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutRetentionPolicy",
+      "logs:TagLogGroup",
+      "logs:TagResource",
+      "logs:UntagLogGroup",
+      "logs:UntagResource",
+      "logs:UpdateLogDelivery",
+      "rds:AddTagsToResource",
+      "rds:CreateDBInstance",
+      "rds:CreateDBParameterGroup",
+      "rds:CreateDBSubnetGroup",
+      "rds:DeleteDBInstance",
+      "rds:DeleteDBParameterGroup",
+      "rds:DeleteDBSubnetGroup",
+      "rds:ModifyDBInstance",
+      "rds:ModifyDBParameterGroup",
+      "rds:ModifyDBSubnetGroup",
+      "rds:RebootDBInstance",
+      "rds:RemoveTagsFromResource",
+      "secretsmanager:CreateSecret",
+      "secretsmanager:RotateSecret",
+      "secretsmanager:TagResource",
+      "sns:CreateTopic",
+      "sns:DeleteTopic",
+      "sns:SetTopicAttributes",
+      "sns:TagResource",
+      "sns:UntagResource"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "Manage"
+  }
+  statement {
+    actions = [
+      "iam:AttachRolePolicy",
+      "iam:CreateRole",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-staging-*"
+    ]
+    sid = "RolesWithinBoundary"
+    condition {
+      test = "StringEquals"
+      values = [
+        aws_iam_policy.github_boundary_staging.arn
+      ]
+      variable = "iam:PermissionsBoundary"
+    }
+  }
+  statement {
+    actions = [
+      "iam:AddClientIDToOpenIDConnectProvider",
+      "iam:AddRoleToInstanceProfile",
+      "iam:CreateInstanceProfile",
+      "iam:CreateOpenIDConnectProvider",
+      "iam:DeleteInstanceProfile",
+      "iam:DeleteOpenIDConnectProvider",
+      "iam:DeleteRole",
+      "iam:RemoveClientIDFromOpenIDConnectProvider",
+      "iam:RemoveRoleFromInstanceProfile",
+      "iam:TagInstanceProfile",
+      "iam:TagOpenIDConnectProvider",
+      "iam:TagRole",
+      "iam:UntagInstanceProfile",
+      "iam:UntagOpenIDConnectProvider",
+      "iam:UntagRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:UpdateOpenIDConnectProviderThumbprint",
+      "iam:UpdateRole",
+      "iam:UpdateRoleDescription"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-staging-*",
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:instance-profile/${var.project}-staging-*",
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:oidc-provider/oidc.eks.*"
+    ]
+    sid = "OwnIamObjects"
+  }
+  statement {
+    actions = [
+      "iam:PassRole"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-staging-*"
+    ]
+    sid = "PassOwnRoles"
+    condition {
+      test = "StringEquals"
+      values = [
+        "eks.amazonaws.com",
+        "ec2.amazonaws.com",
+        "monitoring.rds.amazonaws.com",
+        "vpc-flow-logs.amazonaws.com"
+      ]
+      variable = "iam:PassedToService"
+    }
+  }
+  statement {
+    actions = [
+      "iam:CreateServiceLinkedRole"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/aws-service-role/*"
+    ]
+    sid = "ServiceLinkedRoles"
+    condition {
+      test = "StringEquals"
+      values = [
+        "eks.amazonaws.com",
+        "eks-nodegroup.amazonaws.com",
+        "rds.amazonaws.com",
+        "elasticache.amazonaws.com"
+      ]
+      variable = "iam:AWSServiceName"
+    }
+  }
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      aws_s3_bucket.state_bucket.arn
+    ]
+    sid = "ListState"
+  }
+  statement {
+    actions = [
+      "s3:GetObject",
+      "s3:PutObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/staging/*",
+      "${aws_s3_bucket.state_bucket.arn}/envs/staging-platform/*"
+    ]
+    sid = "ReadState"
+  }
+  statement {
+    actions = [
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/staging/*.tflock",
+      "${aws_s3_bucket.state_bucket.arn}/envs/staging-platform/*.tflock"
+    ]
+    sid = "LockFile"
+  }
+  statement {
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:DescribeTable"
+    ]
+    resources = [
+      aws_dynamodb_table.state_lock_table.arn
+    ]
+    sid = "LockTable"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.state_key.arn
+    ]
+    sid = "StateKey"
+  }
+}
+
+resource "aws_iam_role_policy" "github_apply_staging_policy" {
+  name   = "apply-staging"
+  policy = data.aws_iam_policy_document.github_apply_staging_policy_document.json
+  role   = aws_iam_role.github_apply_staging.id
 }
 
 data "aws_iam_policy_document" "github_deploy_staging_trust" {
@@ -531,7 +1400,7 @@ data "aws_iam_policy_document" "github_deploy_staging_trust" {
     condition {
       test = "StringEquals"
       values = [
-        "repo:${var.github_repository}:environment:staging"
+        "repo:${var.github_repository}:environment:staging:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/api.yml@refs/heads/main"
       ]
       variable = "token.actions.githubusercontent.com:sub"
     }
@@ -546,11 +1415,11 @@ data "aws_iam_policy_document" "github_deploy_staging_trust" {
 
 resource "aws_iam_role" "github_deploy_staging" {
   assume_role_policy   = data.aws_iam_policy_document.github_deploy_staging_trust.json
-  description          = "API image push and Helm deploy to staging"
+  description          = "API image push and Helm deploy to staging: only api.yml on main in the staging GitHub environment"
   max_session_duration = 3600
-  name                 = "expense-staging-github-deploy"
+  name                 = "${var.project}-staging-github-deploy"
   tags = {
-    Name      = "expense-staging-github-deploy"
+    Name      = "${var.project}-staging-github-deploy"
     Component = "bootstrap"
   }
 }
@@ -586,7 +1455,7 @@ data "aws_iam_policy_document" "github_deploy_staging_policy_document" {
       "eks:DescribeCluster"
     ]
     resources = [
-      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-staging-eks"
+      "arn:${data.aws_partition.context_partition.partition}:eks:eu-west-1:${data.aws_caller_identity.context_caller.account_id}:cluster/${var.project}-staging-eks"
     ]
     sid = "DescribeCluster"
   }
@@ -596,6 +1465,83 @@ resource "aws_iam_role_policy" "github_deploy_staging_policy" {
   name   = "deploy-staging"
   policy = data.aws_iam_policy_document.github_deploy_staging_policy_document.json
   role   = aws_iam_role.github_deploy_staging.id
+}
+
+data "aws_iam_policy_document" "github_boundary_production_document" {
+  statement {
+    actions = [
+      "acm:Describe*",
+      "acm:List*",
+      "autoscaling:*",
+      "cloudwatch:*",
+      "cognito-idp:DescribeUserPoolClient",
+      "ec2:*",
+      "ec2messages:*",
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:DescribeImages",
+      "ecr:DescribeRepositories",
+      "ecr:GetAuthorizationToken",
+      "ecr:GetDownloadUrlForLayer",
+      "eks:*",
+      "elasticache:Connect",
+      "elasticloadbalancing:*",
+      "kms:CreateGrant",
+      "kms:Decrypt",
+      "kms:DescribeKey",
+      "kms:Encrypt",
+      "kms:GenerateDataKey*",
+      "kms:ListGrants",
+      "kms:ReEncrypt*",
+      "kms:RevokeGrant",
+      "logs:*",
+      "rds-db:connect",
+      "shield:*",
+      "ssm:*",
+      "ssmmessages:*",
+      "sts:AssumeRoleWithWebIdentity",
+      "sts:GetCallerIdentity",
+      "tag:GetResources",
+      "waf-regional:*",
+      "waf:*",
+      "wafv2:*"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "WorkloadServices"
+  }
+  statement {
+    actions = [
+      "secretsmanager:DescribeSecret",
+      "secretsmanager:GetSecretValue"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:secretsmanager:eu-west-1:${data.aws_caller_identity.context_caller.account_id}:secret:rds!*"
+    ]
+    sid = "RdsManagedSecretsOnly"
+  }
+  statement {
+    actions = [
+      "iam:CreateServiceLinkedRole",
+      "iam:GetServerCertificate",
+      "iam:ListServerCertificates"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "NoIamBeyondServiceLinkedRoles"
+  }
+}
+
+resource "aws_iam_policy" "github_boundary_production" {
+  description = "Permissions boundary of every role the production apply role creates"
+  name        = "${var.project}-production-permissions-boundary"
+  policy      = data.aws_iam_policy_document.github_boundary_production_document.json
+  tags = {
+    Name      = "${var.project}-production-permissions-boundary"
+    Component = "bootstrap"
+  }
 }
 
 data "aws_iam_policy_document" "github_apply_production_trust" {
@@ -613,7 +1559,7 @@ data "aws_iam_policy_document" "github_apply_production_trust" {
     condition {
       test = "StringEquals"
       values = [
-        "repo:${var.github_repository}:environment:production"
+        "repo:${var.github_repository}:environment:production:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"
       ]
       variable = "token.actions.githubusercontent.com:sub"
     }
@@ -628,18 +1574,354 @@ data "aws_iam_policy_document" "github_apply_production_trust" {
 
 resource "aws_iam_role" "github_apply_production" {
   assume_role_policy   = data.aws_iam_policy_document.github_apply_production_trust.json
-  description          = "Terraform apply of production, only from the production GitHub environment"
+  description          = "Terraform apply of production: only terraform.yml on main in the production GitHub environment"
   max_session_duration = 3600
-  name                 = "expense-production-github-apply"
+  name                 = "${var.project}-production-github-apply"
   tags = {
-    Name      = "expense-production-github-apply"
+    Name      = "${var.project}-production-github-apply"
     Component = "bootstrap"
   }
 }
 
-resource "aws_iam_role_policy_attachment" "github_apply_production_admin" {
-  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AdministratorAccess"
-  role       = aws_iam_role.github_apply_production.name
+data "aws_iam_policy_document" "github_apply_production_policy_document" {
+  statement {
+    actions = [
+      "budgets:ListTagsForResource",
+      "budgets:ViewBudget",
+      "ec2:Describe*",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeRegions",
+      "eks:Describe*",
+      "eks:DescribeAddonVersions",
+      "eks:List*",
+      "elasticache:Describe*",
+      "elasticache:ListTagsForResource",
+      "iam:GetInstanceProfile",
+      "iam:GetOpenIDConnectProvider",
+      "iam:GetPolicy",
+      "iam:GetPolicyVersion",
+      "iam:GetRole",
+      "iam:GetRolePolicy",
+      "iam:ListAttachedRolePolicies",
+      "iam:ListInstanceProfilesForRole",
+      "iam:ListRolePolicies",
+      "kms:DescribeKey",
+      "kms:GetKeyPolicy",
+      "kms:GetKeyRotationStatus",
+      "kms:ListAliases",
+      "kms:ListResourceTags",
+      "logs:DescribeLogGroups",
+      "logs:ListTagsForResource",
+      "logs:ListTagsLogGroup",
+      "rds:Describe*",
+      "rds:ListTagsForResource",
+      "sns:GetTopicAttributes",
+      "sns:ListTagsForResource"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "Describe"
+  }
+  statement {
+    actions = [
+      "ssm:GetParameter"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:ssm:eu-west-1::parameter/aws/service/*"
+    ]
+    sid = "PublicParameters"
+  }
+  statement {
+    actions = [
+      "budgets:ModifyBudget",
+      "budgets:TagResource",
+      "budgets:UntagResource",
+      "ec2:AllocateAddress",
+      "ec2:AssociateRouteTable",
+      "ec2:AttachInternetGateway",
+      "ec2:AuthorizeSecurityGroupEgress",
+      "ec2:AuthorizeSecurityGroupIngress",
+      "ec2:CreateFlowLogs",
+      "ec2:CreateInternetGateway",
+      "ec2:CreateLaunchTemplate",
+      "ec2:CreateLaunchTemplateVersion",
+      "ec2:CreateNatGateway",
+      "ec2:CreateRoute",
+      "ec2:CreateRouteTable",
+      "ec2:CreateSecurityGroup",
+      "ec2:CreateSubnet",
+      "ec2:CreateTags",
+      "ec2:CreateVpc",
+      "ec2:CreateVpcEndpoint",
+      "ec2:DeleteFlowLogs",
+      "ec2:DeleteInternetGateway",
+      "ec2:DeleteLaunchTemplate",
+      "ec2:DeleteLaunchTemplateVersions",
+      "ec2:DeleteNatGateway",
+      "ec2:DeleteRoute",
+      "ec2:DeleteRouteTable",
+      "ec2:DeleteSecurityGroup",
+      "ec2:DeleteSubnet",
+      "ec2:DeleteTags",
+      "ec2:DeleteVpc",
+      "ec2:DeleteVpcEndpoints",
+      "ec2:DetachInternetGateway",
+      "ec2:DisassociateAddress",
+      "ec2:DisassociateRouteTable",
+      "ec2:ModifyInstanceAttribute",
+      "ec2:ModifyInstanceMetadataOptions",
+      "ec2:ModifyLaunchTemplate",
+      "ec2:ModifySecurityGroupRules",
+      "ec2:ModifySubnetAttribute",
+      "ec2:ModifyVpcAttribute",
+      "ec2:ModifyVpcEndpoint",
+      "ec2:ReleaseAddress",
+      "ec2:ReplaceRoute",
+      "ec2:ReplaceRouteTableAssociation",
+      "ec2:RevokeSecurityGroupEgress",
+      "ec2:RevokeSecurityGroupIngress",
+      "ec2:RunInstances",
+      "ec2:StartInstances",
+      "ec2:StopInstances",
+      "ec2:TerminateInstances",
+      "eks:AssociateAccessPolicy",
+      "eks:CreateAccessEntry",
+      "eks:CreateAddon",
+      "eks:CreateCluster",
+      "eks:CreateNodegroup",
+      "eks:DeleteAccessEntry",
+      "eks:DeleteAddon",
+      "eks:DeleteCluster",
+      "eks:DeleteNodegroup",
+      "eks:DisassociateAccessPolicy",
+      "eks:TagResource",
+      "eks:UntagResource",
+      "eks:UpdateAccessEntry",
+      "eks:UpdateAddon",
+      "eks:UpdateClusterConfig",
+      "eks:UpdateClusterVersion",
+      "eks:UpdateNodegroupConfig",
+      "eks:UpdateNodegroupVersion",
+      "elasticache:AddTagsToResource",
+      "elasticache:CreateCacheParameterGroup",
+      "elasticache:CreateCacheSubnetGroup",
+      "elasticache:CreateReplicationGroup",
+      "elasticache:CreateUser",
+      "elasticache:CreateUserGroup",
+      "elasticache:DeleteCacheParameterGroup",
+      "elasticache:DeleteCacheSubnetGroup",
+      "elasticache:DeleteReplicationGroup",
+      "elasticache:DeleteUser",
+      "elasticache:DeleteUserGroup",
+      "elasticache:ModifyCacheParameterGroup",
+      "elasticache:ModifyCacheSubnetGroup",
+      "elasticache:ModifyReplicationGroup",
+      "elasticache:ModifyUser",
+      "elasticache:ModifyUserGroup",
+      "elasticache:RemoveTagsFromResource",
+      "kms:CreateAlias",
+      "kms:CreateGrant",
+      "kms:CreateKey",
+      "kms:DeleteAlias",
+      "kms:DescribeKey",
+      "kms:EnableKeyRotation",
+      "kms:GenerateDataKey*",
+      "kms:PutKeyPolicy",
+      "kms:ScheduleKeyDeletion",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:UpdateAlias",
+      "kms:UpdateKeyDescription",
+      "logs:AssociateKmsKey",
+      "logs:CreateLogDelivery",
+      "logs:CreateLogGroup",
+      "logs:DeleteLogDelivery",
+      "logs:DeleteLogGroup",
+      "logs:DisassociateKmsKey",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutRetentionPolicy",
+      "logs:TagLogGroup",
+      "logs:TagResource",
+      "logs:UntagLogGroup",
+      "logs:UntagResource",
+      "logs:UpdateLogDelivery",
+      "rds:AddTagsToResource",
+      "rds:CreateDBInstance",
+      "rds:CreateDBParameterGroup",
+      "rds:CreateDBSubnetGroup",
+      "rds:DeleteDBInstance",
+      "rds:DeleteDBParameterGroup",
+      "rds:DeleteDBSubnetGroup",
+      "rds:ModifyDBInstance",
+      "rds:ModifyDBParameterGroup",
+      "rds:ModifyDBSubnetGroup",
+      "rds:RebootDBInstance",
+      "rds:RemoveTagsFromResource",
+      "secretsmanager:CreateSecret",
+      "secretsmanager:RotateSecret",
+      "secretsmanager:TagResource",
+      "sns:CreateTopic",
+      "sns:DeleteTopic",
+      "sns:SetTopicAttributes",
+      "sns:TagResource",
+      "sns:UntagResource"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "Manage"
+  }
+  statement {
+    actions = [
+      "iam:AttachRolePolicy",
+      "iam:CreateRole",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:PutRolePolicy"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-production-*"
+    ]
+    sid = "RolesWithinBoundary"
+    condition {
+      test = "StringEquals"
+      values = [
+        aws_iam_policy.github_boundary_production.arn
+      ]
+      variable = "iam:PermissionsBoundary"
+    }
+  }
+  statement {
+    actions = [
+      "iam:AddClientIDToOpenIDConnectProvider",
+      "iam:AddRoleToInstanceProfile",
+      "iam:CreateInstanceProfile",
+      "iam:CreateOpenIDConnectProvider",
+      "iam:DeleteInstanceProfile",
+      "iam:DeleteOpenIDConnectProvider",
+      "iam:DeleteRole",
+      "iam:RemoveClientIDFromOpenIDConnectProvider",
+      "iam:RemoveRoleFromInstanceProfile",
+      "iam:TagInstanceProfile",
+      "iam:TagOpenIDConnectProvider",
+      "iam:TagRole",
+      "iam:UntagInstanceProfile",
+      "iam:UntagOpenIDConnectProvider",
+      "iam:UntagRole",
+      "iam:UpdateAssumeRolePolicy",
+      "iam:UpdateOpenIDConnectProviderThumbprint",
+      "iam:UpdateRole",
+      "iam:UpdateRoleDescription"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-production-*",
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:instance-profile/${var.project}-production-*",
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:oidc-provider/oidc.eks.*"
+    ]
+    sid = "OwnIamObjects"
+  }
+  statement {
+    actions = [
+      "iam:PassRole"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/${var.project}-production-*"
+    ]
+    sid = "PassOwnRoles"
+    condition {
+      test = "StringEquals"
+      values = [
+        "eks.amazonaws.com",
+        "ec2.amazonaws.com",
+        "monitoring.rds.amazonaws.com",
+        "vpc-flow-logs.amazonaws.com"
+      ]
+      variable = "iam:PassedToService"
+    }
+  }
+  statement {
+    actions = [
+      "iam:CreateServiceLinkedRole"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/aws-service-role/*"
+    ]
+    sid = "ServiceLinkedRoles"
+    condition {
+      test = "StringEquals"
+      values = [
+        "eks.amazonaws.com",
+        "eks-nodegroup.amazonaws.com",
+        "rds.amazonaws.com",
+        "elasticache.amazonaws.com"
+      ]
+      variable = "iam:AWSServiceName"
+    }
+  }
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      aws_s3_bucket.state_bucket.arn
+    ]
+    sid = "ListState"
+  }
+  statement {
+    actions = [
+      "s3:GetObject",
+      "s3:PutObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/production/*",
+      "${aws_s3_bucket.state_bucket.arn}/envs/production-platform/*"
+    ]
+    sid = "ReadState"
+  }
+  statement {
+    actions = [
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/production/*.tflock",
+      "${aws_s3_bucket.state_bucket.arn}/envs/production-platform/*.tflock"
+    ]
+    sid = "LockFile"
+  }
+  statement {
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:DescribeTable"
+    ]
+    resources = [
+      aws_dynamodb_table.state_lock_table.arn
+    ]
+    sid = "LockTable"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.state_key.arn
+    ]
+    sid = "StateKey"
+  }
+}
+
+resource "aws_iam_role_policy" "github_apply_production_policy" {
+  name   = "apply-production"
+  policy = data.aws_iam_policy_document.github_apply_production_policy_document.json
+  role   = aws_iam_role.github_apply_production.id
 }
 
 data "aws_iam_policy_document" "github_deploy_production_trust" {
@@ -657,7 +1939,7 @@ data "aws_iam_policy_document" "github_deploy_production_trust" {
     condition {
       test = "StringEquals"
       values = [
-        "repo:${var.github_repository}:environment:production"
+        "repo:${var.github_repository}:environment:production:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/api.yml@refs/heads/main"
       ]
       variable = "token.actions.githubusercontent.com:sub"
     }
@@ -672,11 +1954,11 @@ data "aws_iam_policy_document" "github_deploy_production_trust" {
 
 resource "aws_iam_role" "github_deploy_production" {
   assume_role_policy   = data.aws_iam_policy_document.github_deploy_production_trust.json
-  description          = "API image push and Helm deploy to production"
+  description          = "API image push and Helm deploy to production: only api.yml on main in the production GitHub environment"
   max_session_duration = 3600
-  name                 = "expense-production-github-deploy"
+  name                 = "${var.project}-production-github-deploy"
   tags = {
-    Name      = "expense-production-github-deploy"
+    Name      = "${var.project}-production-github-deploy"
     Component = "bootstrap"
   }
 }
@@ -712,7 +1994,7 @@ data "aws_iam_policy_document" "github_deploy_production_policy_document" {
       "eks:DescribeCluster"
     ]
     resources = [
-      "arn:${data.aws_partition.context_partition.partition}:eks:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:cluster/expense-production-eks"
+      "arn:${data.aws_partition.context_partition.partition}:eks:eu-west-1:${data.aws_caller_identity.context_caller.account_id}:cluster/${var.project}-production-eks"
     ]
     sid = "DescribeCluster"
   }

@@ -45,6 +45,20 @@ output "github_apply_role_arns" {
   description = "Terraform apply role per environment."
 }
 
+output "permissions_boundary_arns" {
+  value = {
+    dev        = aws_iam_policy.github_boundary_dev.arn
+    staging    = aws_iam_policy.github_boundary_staging.arn
+    production = aws_iam_policy.github_boundary_production.arn
+  }
+  description = "Permissions boundary per environment; every role its apply role creates carries it."
+}
+
+output "github_subject_template_command" {
+  value       = "gh api --method PUT repos/${var.github_repository}/actions/oidc/customization/sub -F use_default=false -f 'include_claim_keys[]=repo' -f 'include_claim_keys[]=context' -f 'include_claim_keys[]=ref' -f 'include_claim_keys[]=job_workflow_ref'"
+  description = "Run once (repository admin): makes GitHub's OIDC subject carry context, ref and workflow, which the roles' trust policies match."
+}
+
 output "github_deploy_role_arns" {
   value = {
     dev        = aws_iam_role.github_deploy_dev.arn

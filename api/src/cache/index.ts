@@ -5,15 +5,19 @@
  * - `gen:list`  generation of the list; every write (insert, delete one, delete all) bumps it.
  * - `gen:rows`  generation of single rows; every delete bumps it (rows are never updated, and
  *               ids are never reused, so an insert cannot make a cached row stale).
- * - `list:<gen:list>` and `row:<gen:rows>:<id>` hold the JSON response bodies, with the TTL.
+ * - `list:cur`, `page:cur:<after>:<limit>` (list generation) and `row:cur:<id>` (rows
+ *   generation) hold `<generation>\n<JSON response body>`, with the TTL: the generation the body
+ *   was loaded under. A read fetches the generation and the entry in one MGET and hits only when
+ *   the tag equals the current generation.
  *
  * Why generations instead of deleting keys: with DEL, a reader that missed before a write and
  * finishes its slow MySQL query after the write's DEL puts the old data back, and every later read
  * is stale until the TTL ends. Here a write commits in MySQL first and then bumps the counter,
  * so any read that starts after the write's response reads the new generation, misses, and
- * queries MySQL after the commit; a slow reader can only fill a key of an old generation that
- * nobody reads again. Concurrent misses share one query per key (single-flight); the key holds
- * the generation, so a read that starts after a write never joins a query from before it.
+ * queries MySQL after the commit; a slow reader can only store an entry tagged with an old
+ * generation, which no later reader accepts (and the store script drops it). Concurrent misses
+ * share one query per key and generation (single-flight), so a read that starts after a write
+ * never joins a query from before it.
  *
  * Redis trouble never fails a request: reads fall back to MySQL, errors are counted and logged
  * at most once per interval. If an invalidation cannot reach Redis, entries cached before the
@@ -51,19 +55,31 @@ export interface TransactionCacheOptions {
   breakerMs?: number;
 }
 
-// Reads the generation (creating it if absent) and the entry of that generation in one round
-// trip. A missing generation starts from the server clock in microseconds rather than 0, so a
-// counter lost to eviction or a flush never comes back with a value whose old entries still live.
-// Returns false (nil) in place of a missing entry: a Lua nil would cut the reply array short.
-const READ_SCRIPT = `
+// Reads the generation, creating it if absent. A missing generation starts from the server clock
+// in microseconds rather than 0, so a counter lost to eviction or a flush never comes back with
+// a value that entries still carry as their tag.
+const GEN_SCRIPT = `
 local gen = redis.call('GET', KEYS[1])
 if not gen then
   local t = redis.call('TIME')
   gen = t[1] .. string.format('%06d', t[2])
   redis.call('SET', KEYS[1], gen)
 end
-return {gen, redis.call('GET', ARGV[1] .. gen .. ARGV[2])}
+return gen
 `;
+
+// Stores an entry only while its tag is still the current generation: a slow reader from before
+// a write would otherwise overwrite the newer entry (not stale, since its tag would not match,
+// but a needless miss for everyone after).
+const STORE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+`;
+
+const NEWLINE = 10;
 
 // Bumps each generation given as a key (INCR, or the clock value when absent, as above).
 const BUMP_SCRIPT = `
@@ -79,11 +95,14 @@ return #KEYS
 `;
 
 interface ScriptedRedis {
-  expenseCacheRead(
+  expenseCacheGen(genKey: string): Promise<string>;
+  expenseCacheStore(
     genKey: string,
-    prefix: string,
-    suffix: string,
-  ): Promise<[string, string | null]>;
+    entryKey: string,
+    gen: string,
+    value: string,
+    ttlSeconds: number,
+  ): Promise<number>;
   expenseCacheBump(keyCount: number, ...keys: string[]): Promise<number>;
 }
 
@@ -114,7 +133,8 @@ export class TransactionCache {
     keyPrefix = "expense:v1:",
     breakerMs = 1_000,
   }: TransactionCacheOptions) {
-    redis.defineCommand("expenseCacheRead", { numberOfKeys: 1, lua: READ_SCRIPT });
+    redis.defineCommand("expenseCacheGen", { numberOfKeys: 1, lua: GEN_SCRIPT });
+    redis.defineCommand("expenseCacheStore", { numberOfKeys: 2, lua: STORE_SCRIPT });
     redis.defineCommand("expenseCacheBump", { lua: BUMP_SCRIPT });
     this.#redis = redis as Redis & ScriptedRedis;
     this.#ttl = ttlSeconds;
@@ -201,32 +221,48 @@ export class TransactionCache {
       this.#metrics.cacheMisses.inc({ operation });
       return { body: await direct(), cache: "miss" };
     }
+    // One entry per read key, tagged with the generation it was loaded under: `<gen>\n<body>`.
+    // A hit is one MGET of the generation and the entry (no Lua: a script per read cost Redis
+    // CPU that the cached-read bench showed); a tag other than the current generation is a miss.
+    const entryKey = `${prefix}cur${suffix}`;
     let gen: string;
     try {
-      const [current, cached] = await this.#redis.expenseCacheRead(genKey, prefix, suffix);
-      if (cached !== null) {
+      const [current, entry] = await this.#redis.mget(genKey, entryKey);
+      if (
+        current !== null &&
+        entry !== null &&
+        entry.startsWith(current) &&
+        entry.charCodeAt(current.length) === NEWLINE
+      ) {
         this.#metrics.cacheHits.inc({ operation });
-        return { body: cached, cache: "hit" };
+        return { body: entry.slice(current.length + 1), cache: "hit" };
       }
-      gen = current;
+      gen = current ?? (await this.#redis.expenseCacheGen(genKey));
     } catch (error) {
       this.#failed(operation, error);
       this.#metrics.cacheMisses.inc({ operation });
       return { body: await direct(), cache: "miss" };
     }
     this.#metrics.cacheMisses.inc({ operation });
-    const key = prefix + gen + suffix;
-    const body = await this.#flights.run(key, async () => {
+    // Readers of the same generation share one load; the generation was read before the load
+    // started, so a write answered before a reader began always shows in what the reader gets.
+    const body = await this.#flights.run(`${entryKey}@${gen}`, async () => {
       const loaded = await load();
-      if (loaded !== null) await this.#store(operation, key, loaded);
+      if (loaded !== null) await this.#store(operation, genKey, entryKey, gen, loaded);
       return loaded;
     });
     return { body, cache: "miss" };
   }
 
-  async #store(operation: ReadOperation, key: string, body: string): Promise<void> {
+  async #store(
+    operation: ReadOperation,
+    genKey: string,
+    entryKey: string,
+    gen: string,
+    body: string,
+  ): Promise<void> {
     try {
-      await this.#redis.set(key, body, "EX", this.#ttl);
+      await this.#redis.expenseCacheStore(genKey, entryKey, gen, `${gen}\n${body}`, this.#ttl);
     } catch (error) {
       this.#failed(operation, error);
     }

@@ -4,6 +4,7 @@
  * and the client reconnects in the background forever.
  */
 import { Redis, type RedisOptions } from "ioredis";
+import type { CredentialProvider } from "../auth/credentials.js";
 import type { RedisConfig } from "../config.js";
 
 /**
@@ -18,6 +19,7 @@ export function redisOptions(config: RedisConfig): RedisOptions {
   return {
     host: config.host,
     port: config.port,
+    ...(config.user ? { username: config.user } : {}),
     ...(config.password ? { password: config.password } : {}),
     // ElastiCache in-transit encryption uses certificates from a public CA, so Node's default
     // trust store verifies them; no custom CA is needed.
@@ -39,7 +41,50 @@ export function redisOptions(config: RedisConfig): RedisOptions {
   };
 }
 
-/** Creates the client; it connects in the background, so this never fails when Redis is down. */
-export function createRedis(config: RedisConfig, overrides: Partial<RedisOptions> = {}): Redis {
-  return new Redis({ ...redisOptions(config), ...overrides });
+/** How often the client fetches the credential for its next (re)connection. */
+export const REDIS_CREDENTIAL_REFRESH_MS = 60_000;
+
+/** Options of {@link createRedis}. */
+export interface RedisCredentialOptions {
+  /** Password of every (re)connection; without it, the fixed `config.password`. */
+  credentials?: CredentialProvider;
+  /** @default REDIS_CREDENTIAL_REFRESH_MS */
+  refreshMs?: number;
+}
+
+/** Errors Redis answers a login with when the password or token is not (or no longer) valid. */
+const AUTH_FAILURE = /WRONGPASS|NOAUTH|invalid username-password/i;
+
+/**
+ * Creates the client; it connects in the background, so this never fails when Redis is down.
+ * With `credentials`, ioredis logs in on every (re)connection with `options.password`, which is
+ * kept current: fetched before the first connection, every `refreshMs` (IAM tokens are cached
+ * and re-signed well before their 15 minutes run out), and at once after a refused login. Open
+ * connections stay authenticated; ElastiCache closes IAM connections after 12 hours and the
+ * reconnection logs in with the current token.
+ */
+export function createRedis(
+  config: RedisConfig,
+  overrides: Partial<RedisOptions> = {},
+  { credentials, refreshMs = REDIS_CREDENTIAL_REFRESH_MS }: RedisCredentialOptions = {},
+): Redis {
+  if (!credentials) return new Redis({ ...redisOptions(config), ...overrides });
+  const redis = new Redis({ ...redisOptions(config), ...overrides, lazyConnect: true });
+  const refresh = async (): Promise<void> => {
+    try {
+      redis.options.password = await credentials.get();
+    } catch {
+      // Signing failed (credentials not yet available): keep the last value and retry later.
+    }
+  };
+  const timer = setInterval(() => void refresh(), refreshMs);
+  timer.unref();
+  redis.on("error", (error: Error) => {
+    if (!AUTH_FAILURE.test(error.message)) return;
+    credentials.invalidate();
+    void refresh();
+  });
+  redis.on("end", () => clearInterval(timer));
+  void refresh().then(() => redis.connect().catch(() => undefined));
+  return redis;
 }

@@ -10,6 +10,7 @@ import mysql, {
   type QueryOptions,
   type QueryValues,
 } from "mysql2/promise";
+import type { CredentialProvider } from "../auth/credentials.js";
 import type { DatabaseConfig } from "../config.js";
 import * as schema from "./schema.js";
 
@@ -43,7 +44,21 @@ export interface DatabaseOptions {
   connectTimeoutMs?: number;
   /** @default QUERY_TIMEOUT_MS */
   queryTimeoutMs?: number;
+  /**
+   * Password of every new connection, asked for just before it opens (a rotated password or a
+   * fresh IAM token is picked up without restarting). @default the fixed `config.password`
+   */
+  credentials?: CredentialProvider;
+  /** Milliseconds an idle pooled connection lives (tests shorten it). @default 60000 */
+  idleTimeoutMs?: number;
+  /** Idle connections kept beyond the timeout. @default config.poolSize */
+  maxIdle?: number;
 }
+
+/** MySQL's "Access denied" on login (a rotated password, an expired or not yet valid token). */
+const ACCESS_DENIED = "ER_ACCESS_DENIED_ERROR";
+/** Logins retried with a fresh credential after an access denied, and the pause before each. */
+const LOGIN_RETRY_DELAYS_MS = [25, 100, 250];
 
 /** Error code of a statement that ran out of time (answered as 503 like other outages). */
 export const QUERY_TIMEOUT_CODE = "DB_QUERY_TIMEOUT";
@@ -68,17 +83,26 @@ export function connectionOptions(
     // RDS certificates are signed by the Amazon RDS CAs, which are not in Node's default store;
     // mysql2's built-in "Amazon RDS" profile carries that bundle and verifies the server with it.
     ...(config.tls ? { ssl: "Amazon RDS" } : {}),
+    // RDS IAM authentication sends the token with mysql_clear_password, which is safe only
+    // because TLS is required (config refuses DB_AUTH=iam without DB_TLS=true).
+    ...(config.auth === "iam" ? { enableCleartextPlugin: true } : {}),
   };
 }
 
 /** Creates the pool (connections open lazily, so this never fails when MySQL is down). */
 export function createDatabase(config: DatabaseConfig, options: DatabaseOptions = {}): Database {
-  const { connectTimeoutMs = CONNECT_TIMEOUT_MS, queryTimeoutMs = QUERY_TIMEOUT_MS } = options;
+  const {
+    connectTimeoutMs = CONNECT_TIMEOUT_MS,
+    queryTimeoutMs = QUERY_TIMEOUT_MS,
+    credentials,
+    idleTimeoutMs = 60_000,
+    maxIdle = config.poolSize,
+  } = options;
   const pool = mysql.createPool({
     ...connectionOptions(config, connectTimeoutMs),
     connectionLimit: config.poolSize,
-    maxIdle: config.poolSize,
-    idleTimeout: 60_000,
+    maxIdle,
+    idleTimeout: idleTimeoutMs,
     // Bounded wait queue: when MySQL is slow, requests beyond this fail fast with 503 instead of
     // piling up in memory.
     queueLimit: 1_000,
@@ -90,6 +114,29 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
   // the next checkout, and the requests that need MySQL report the outage themselves.
   pool.on("connection", (connection) => connection.on("error", () => undefined));
 
+  // Every connection the pool opens reads its password from this shared object at login time,
+  // so setting it before a checkout is what makes new connections use the current credential.
+  const connectionConfig = (
+    pool as unknown as { pool: { config: { connectionConfig: { password?: string } } } }
+  ).pool.config.connectionConfig;
+
+  /** A checkout with the current credential; a refused login retries with a fresh one. */
+  const checkout = async (): Promise<PoolConnection> => {
+    if (!credentials) return pool.getConnection();
+    for (let attempt = 0; ; attempt++) {
+      connectionConfig.password = await credentials.get();
+      try {
+        return await pool.getConnection();
+      } catch (error) {
+        const delay = LOGIN_RETRY_DELAYS_MS[attempt];
+        if ((error as { code?: unknown }).code !== ACCESS_DENIED || delay === undefined)
+          throw error;
+        credentials.invalidate();
+        await new Promise((wake) => setTimeout(wake, delay));
+      }
+    }
+  };
+
   /** A pooled connection, or a timeout error if none frees up in time. */
   const acquire = (): Promise<PoolConnection> =>
     new Promise((resolve, reject) => {
@@ -98,7 +145,7 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
         waiting = false;
         reject(timeoutError("waiting for a MySQL connection", queryTimeoutMs));
       }, queryTimeoutMs);
-      pool.getConnection().then(
+      checkout().then(
         (connection) => {
           if (waiting) resolve(connection);
           else connection.release();

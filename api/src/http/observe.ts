@@ -49,6 +49,9 @@ export interface ObserveOptions {
 
 /** The outermost middleware of the app. */
 export function observe({ metrics, logger }: ObserveOptions): MiddlewareHandler<AppEnv> {
+  // The access line has fixed, non-secret fields: skip the redaction pass (a clone per line,
+  // about 2% of a cached read's CPU in a profile), which other log calls keep.
+  const access = logger.child({}, { redact: { paths: [] } });
   return async function observeMiddleware(c, next) {
     const started = performance.now();
     const correlationId = c.req.header("x-correlation-id");
@@ -64,7 +67,7 @@ export function observe({ metrics, logger }: ObserveOptions): MiddlewareHandler<
     const status = c.res.status;
     const cache = c.get("cache") ?? "none";
     metrics.observeRequest(method, route, status, cache, seconds);
-    logger.info(
+    access.info(
       {
         requestId,
         method,

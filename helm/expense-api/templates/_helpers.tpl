@@ -178,6 +178,8 @@ the migration Job can point them at its hook-scoped copy. REDIS_PASSWORD is opti
     secretKeyRef:
       name: {{ .secretName }}
       key: {{ $s.keys.dbPassword }}
+      # With IAM authentication (DB_AUTH=iam from the platform's ConfigMap) no Secret exists.
+      optional: true
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:

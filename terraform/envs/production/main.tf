@@ -11,12 +11,13 @@ data "aws_partition" "context_partition" {
 }
 
 module "network" {
-  name                    = "expense-${var.environment}"
-  vpc_cidr                = var.vpc_cidr
-  az_count                = var.az_count
-  nat_gateways            = var.nat_gateways
-  flow_log_retention_days = var.log_retention_days
-  source                  = "../../modules/network"
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
+  name                     = "expense-${var.environment}"
+  vpc_cidr                 = var.vpc_cidr
+  az_count                 = var.az_count
+  nat_gateways             = var.nat_gateways
+  flow_log_retention_days  = var.log_retention_days
+  source                   = "../../modules/network"
 }
 
 module "security_groups" {
@@ -28,10 +29,11 @@ module "security_groups" {
 }
 
 module "eks" {
-  name                   = "expense-${var.environment}"
-  cluster_version        = "1.34"
-  private_subnet_ids     = module.network.private_subnet_ids
-  node_security_group_id = module.security_groups.node_security_group_id
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
+  name                     = "expense-${var.environment}"
+  cluster_version          = "1.34"
+  private_subnet_ids       = module.network.private_subnet_ids
+  node_security_group_id   = module.security_groups.node_security_group_id
   public_access_cidrs = [
   ]
   log_retention_days = var.log_retention_days
@@ -53,14 +55,16 @@ module "eks" {
 }
 
 module "addon_roles" {
-  name              = "expense-${var.environment}"
-  cluster_name      = module.eks.cluster_name
-  oidc_provider_arn = module.eks.oidc_provider_arn
-  oidc_issuer_host  = module.eks.oidc_issuer_host
-  source            = "../../modules/addon-roles"
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
+  name                     = "expense-${var.environment}"
+  cluster_name             = module.eks.cluster_name
+  oidc_provider_arn        = module.eks.oidc_provider_arn
+  oidc_issuer_host         = module.eks.oidc_issuer_host
+  source                   = "../../modules/addon-roles"
 }
 
 module "rds" {
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
   name                     = "expense-${var.environment}"
   subnet_ids               = module.network.data_subnet_ids
   security_group_id        = module.security_groups.rds_security_group_id
@@ -86,18 +90,34 @@ module "elasticache" {
   source                  = "../../modules/elasticache"
 }
 
+module "app_identity" {
+  permissions_boundary_arn    = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
+  name                        = "expense-${var.environment}"
+  oidc_provider_arn           = module.eks.oidc_provider_arn
+  oidc_issuer_host            = module.eks.oidc_issuer_host
+  namespace                   = "expense"
+  db_resource_id              = module.rds.instance_resource_id
+  db_master_secret_arn        = module.rds.master_user_secret_arn
+  db_kms_key_arn              = module.rds.kms_key_arn
+  redis_replication_group_arn = module.elasticache.replication_group_arn
+  redis_user_arn              = module.elasticache.app_user_arn
+  source                      = "../../modules/app-identity"
+}
+
 module "bastion" {
-  name              = "expense-${var.environment}"
-  enabled           = var.bastion_enabled
-  subnet_id         = element(module.network.private_subnet_ids, 0)
-  security_group_id = module.security_groups.bastion_security_group_id
-  instance_type     = var.bastion_instance_type
-  source            = "../../modules/bastion"
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
+  name                     = "expense-${var.environment}"
+  enabled                  = var.bastion_enabled
+  subnet_id                = element(module.network.private_subnet_ids, 0)
+  security_group_id        = module.security_groups.bastion_security_group_id
+  instance_type            = var.bastion_instance_type
+  source                   = "../../modules/bastion"
 }
 
 module "logging" {
-  name         = "expense-${var.environment}"
-  cluster_name = module.eks.cluster_name
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-production-permissions-boundary"
+  name                     = "expense-${var.environment}"
+  cluster_name             = module.eks.cluster_name
   namespaces = [
     "expense",
   ]
@@ -105,6 +125,21 @@ module "logging" {
   oidc_provider_arn = module.eks.oidc_provider_arn
   oidc_issuer_host  = module.eks.oidc_issuer_host
   source            = "../../modules/logging"
+}
+
+module "opensearch" {
+  name                     = "expense-${var.environment}"
+  enabled                  = false
+  vpc_id                   = module.network.vpc_id
+  subnet_ids               = module.network.private_subnet_ids
+  client_security_group_id = module.security_groups.node_security_group_id
+  instance_type            = "t3.small.search"
+  instance_count           = 2
+  volume_gb                = 20
+  oidc_provider_arn        = module.eks.oidc_provider_arn
+  oidc_issuer_host         = module.eks.oidc_issuer_host
+  writer_role_arn          = module.logging.fluent_bit_role_arn
+  source                   = "../../modules/opensearch"
 }
 
 module "budgets" {

@@ -136,9 +136,34 @@ output "redis_tls" {
   description = "Whether Redis requires TLS (REDIS_TLS)."
 }
 
-output "redis_auth_secret_arn" {
-  value       = module.elasticache.auth_secret_arn
-  description = "Secrets Manager secret holding the Redis AUTH token (REDIS_PASSWORD)."
+output "redis_replication_group_id" {
+  value       = module.elasticache.replication_group_id
+  description = "Replication group ID, what the API's IAM tokens are signed for (REDIS_CACHE_NAME)."
+}
+
+output "redis_user" {
+  value       = module.elasticache.app_user_id
+  description = "IAM-authenticated Redis user of the API (REDIS_USER); no password exists."
+}
+
+output "db_user" {
+  value       = module.app_identity.db_app_user
+  description = "MySQL user of the API, IAM authentication (DB_USER)."
+}
+
+output "db_migration_user" {
+  value       = module.app_identity.db_migration_user
+  description = "MySQL user of the migration Job, IAM authentication (DB_MIGRATION_USER)."
+}
+
+output "api_role_arn" {
+  value       = module.app_identity.api_role_arn
+  description = "IAM role of the API's service account (IRSA)."
+}
+
+output "api_migration_role_arn" {
+  value       = module.app_identity.migration_role_arn
+  description = "IAM role of the migration Job's service account (IRSA)."
 }
 
 output "bastion_instance_id" {
@@ -159,6 +184,26 @@ output "app_log_group_names" {
 output "fluent_bit_role_arn" {
   value       = module.logging.fluent_bit_role_arn
   description = "IAM role for Fluent Bit's service account (IRSA)."
+}
+
+output "grafana_cloudwatch_role_arn" {
+  value       = module.logging.grafana_role_arn
+  description = "Read-only IAM role of Grafana's CloudWatch data source (IRSA): application logs and CloudWatch metrics."
+}
+
+output "opensearch_endpoint" {
+  value       = module.opensearch.domain_endpoint
+  description = "VPC endpoint of the OpenSearch log domain (empty unless openSearch.enabled)."
+}
+
+output "opensearch_dashboards_url" {
+  value       = module.opensearch.dashboards_url
+  description = "OpenSearch Dashboards URL inside the VPC (empty unless openSearch.enabled)."
+}
+
+output "opensearch_admin_role_arn" {
+  value       = module.opensearch.admin_role_arn
+  description = "IAM master role of the OpenSearch domain, for the platform's setup job (empty unless openSearch.enabled)."
 }
 
 output "budget_alerts_topic_arn" {

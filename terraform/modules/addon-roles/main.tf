@@ -39,9 +39,10 @@ data "aws_iam_policy_document" "cluster_autoscaler_trust" {
 }
 
 resource "aws_iam_role" "cluster_autoscaler_role" {
-  assume_role_policy = data.aws_iam_policy_document.cluster_autoscaler_trust.json
-  description        = "Cluster autoscaler (IRSA): resizes the cluster's own Auto Scaling groups"
-  name               = "${var.name}-cluster-autoscaler"
+  assume_role_policy   = data.aws_iam_policy_document.cluster_autoscaler_trust.json
+  description          = "Cluster autoscaler (IRSA): resizes the cluster's own Auto Scaling groups"
+  name                 = "${var.name}-cluster-autoscaler"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-cluster-autoscaler"
     Component = "addon-roles"
@@ -128,9 +129,10 @@ data "aws_iam_policy_document" "load_balancer_controller_trust" {
 }
 
 resource "aws_iam_role" "load_balancer_controller_role" {
-  assume_role_policy = data.aws_iam_policy_document.load_balancer_controller_trust.json
-  description        = "AWS Load Balancer Controller (IRSA): manages the ALBs/NLBs and target groups it tags"
-  name               = "${var.name}-load-balancer-controller"
+  assume_role_policy   = data.aws_iam_policy_document.load_balancer_controller_trust.json
+  description          = "AWS Load Balancer Controller (IRSA): manages the ALBs/NLBs and target groups it tags"
+  name                 = "${var.name}-load-balancer-controller"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-load-balancer-controller"
     Component = "addon-roles"

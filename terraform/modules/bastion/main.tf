@@ -63,9 +63,10 @@ data "aws_iam_policy_document" "trust" {
 }
 
 resource "aws_iam_role" "role" {
-  assume_role_policy = data.aws_iam_policy_document.trust[0].json
-  description        = "Bastion host: Session Manager access, nothing else"
-  name               = "${var.name}-bastion"
+  assume_role_policy   = data.aws_iam_policy_document.trust[0].json
+  description          = "Bastion host: Session Manager access, nothing else"
+  name                 = "${var.name}-bastion"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-bastion"
     Component = "bastion"

@@ -32,9 +32,10 @@ data "aws_iam_policy_document" "cluster_role_trust" {
 }
 
 resource "aws_iam_role" "cluster_role_role" {
-  assume_role_policy = data.aws_iam_policy_document.cluster_role_trust.json
-  description        = "Lets the EKS control plane of ${var.name}-eks manage AWS resources"
-  name               = "${var.name}-eks-cluster"
+  assume_role_policy   = data.aws_iam_policy_document.cluster_role_trust.json
+  description          = "Lets the EKS control plane of ${var.name}-eks manage AWS resources"
+  name                 = "${var.name}-eks-cluster"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-eks-cluster"
     Component = "eks"
@@ -61,9 +62,10 @@ data "aws_iam_policy_document" "node_role_trust" {
 }
 
 resource "aws_iam_role" "node_role_role" {
-  assume_role_policy = data.aws_iam_policy_document.node_role_trust.json
-  description        = "Worker nodes of ${var.name}-eks: join the cluster, VPC CNI, ECR pulls, Session Manager"
-  name               = "${var.name}-eks-nodes"
+  assume_role_policy   = data.aws_iam_policy_document.node_role_trust.json
+  description          = "Worker nodes of ${var.name}-eks: join the cluster, VPC CNI, ECR pulls, Session Manager"
+  name                 = "${var.name}-eks-nodes"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-eks-nodes"
     Component = "eks"
@@ -555,9 +557,10 @@ data "aws_iam_policy_document" "ebs_csi_role_trust" {
 }
 
 resource "aws_iam_role" "ebs_csi_role" {
-  assume_role_policy = data.aws_iam_policy_document.ebs_csi_role_trust.json
-  description        = "EBS CSI driver controller (IRSA): creates, attaches and deletes EBS volumes"
-  name               = "${var.name}-eks-ebs-csi-driver"
+  assume_role_policy   = data.aws_iam_policy_document.ebs_csi_role_trust.json
+  description          = "EBS CSI driver controller (IRSA): creates, attaches and deletes EBS volumes"
+  name                 = "${var.name}-eks-ebs-csi-driver"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-eks-ebs-csi-driver"
     Component = "eks"

@@ -30,7 +30,7 @@ data "aws_iam_policy_document" "key_policy" {
 
 resource "aws_kms_key" "key" {
   deletion_window_in_days = 30
-  description             = "Encrypts the data at rest, snapshots and AUTH token secret of ${var.name}-redis"
+  description             = "Encrypts the data at rest and snapshots of ${var.name}-redis"
   enable_key_rotation     = true
   policy                  = data.aws_iam_policy_document.key_policy.json
   tags = {
@@ -148,46 +148,50 @@ resource "aws_elasticache_parameter_group" "parameter_group" {
   }
 }
 
-data "aws_secretsmanager_random_password" "auth_token_random" {
-  exclude_punctuation        = true
-  include_space              = false
-  password_length            = 64
-  require_each_included_type = true
-  count                      = (length(var.auth_secret_arn) < 1) ? 1 : 0
-}
-
-resource "aws_secretsmanager_secret" "auth_token_secret" {
-  description             = "AUTH token of the ${var.name}-redis replication group (plain string)"
-  kms_key_id              = aws_kms_key.key.arn
-  name_prefix             = "${var.name}/redis/auth-token-"
-  recovery_window_in_days = 7
+resource "aws_elasticache_user" "app_user" {
+  access_string = var.app_access_string
+  engine        = "redis"
   tags = {
-    Name      = "${var.name}-redis-auth-token"
+    Name      = "${var.name}-redis-app"
     Component = "elasticache"
   }
-  count = (length(var.auth_secret_arn) < 1) ? 1 : 0
+  user_id   = "${var.name}-redis-app"
+  user_name = "${var.name}-redis-app"
+  authentication_mode {
+    type = "iam"
+  }
 }
 
-resource "aws_secretsmanager_secret_version" "auth_token_initial_version" {
-  secret_id                = one(aws_secretsmanager_secret.auth_token_secret[*].id)
-  secret_string_wo         = one(data.aws_secretsmanager_random_password.auth_token_random[*].random_password)
-  secret_string_wo_version = 1
-  count                    = (length(var.auth_secret_arn) < 1) ? 1 : 0
+resource "aws_elasticache_user" "default_user" {
+  access_string = "off -@all"
+  engine        = "redis"
+  tags = {
+    Name      = "${var.name}-redis-default"
+    Component = "elasticache"
+  }
+  user_id   = "${var.name}-redis-default"
+  user_name = "default"
+  authentication_mode {
+    type = "no-password-required"
+  }
 }
 
-data "aws_secretsmanager_secret_version" "auth_token_current" {
-  secret_id     = (length(var.auth_secret_arn) < 1) ? one(aws_secretsmanager_secret.auth_token_secret[*].arn) : var.auth_secret_arn
-  version_stage = "AWSCURRENT"
-  depends_on = [
-    aws_secretsmanager_secret_version.auth_token_initial_version,
+resource "aws_elasticache_user_group" "user_group" {
+  engine = "redis"
+  tags = {
+    Name      = "${var.name}-redis"
+    Component = "elasticache"
+  }
+  user_group_id = "${var.name}-redis"
+  user_ids = [
+    aws_elasticache_user.default_user.user_id,
+    aws_elasticache_user.app_user.user_id
   ]
 }
 
 resource "aws_elasticache_replication_group" "redis" {
   apply_immediately          = false
   at_rest_encryption_enabled = "true"
-  auth_token                 = data.aws_secretsmanager_secret_version.auth_token_current.secret_string
-  auth_token_update_strategy = var.auth_token_update_strategy
   auto_minor_version_upgrade = "true"
   automatic_failover_enabled = true
   description                = "Redis cache of ${var.name}"
@@ -213,6 +217,9 @@ resource "aws_elasticache_replication_group" "redis" {
   }
   transit_encryption_enabled = true
   transit_encryption_mode    = "required"
+  user_group_ids = [
+    aws_elasticache_user_group.user_group.user_group_id
+  ]
   log_delivery_configuration {
     destination      = aws_cloudwatch_log_group.slow_log_group.name
     destination_type = "cloudwatch-logs"

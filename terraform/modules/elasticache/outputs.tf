@@ -21,9 +21,14 @@ output "tls_enabled" {
   description = "Whether clients must connect with TLS: always \"true\" (in-transit encryption is required)."
 }
 
-output "auth_secret_arn" {
-  value       = (length(var.auth_secret_arn) < 1) ? one(aws_secretsmanager_secret.auth_token_secret[*].arn) : var.auth_secret_arn
-  description = "ARN of the Secrets Manager secret holding the AUTH token as a plain string (the module's or the one passed in)."
+output "app_user_id" {
+  value       = aws_elasticache_user.app_user.user_id
+  description = "User ID (and user name) of the application's IAM-authenticated Redis user: the AUTH user name and the `User` of its IAM token."
+}
+
+output "app_user_arn" {
+  value       = aws_elasticache_user.app_user.arn
+  description = "ARN of the application's Redis user, a resource of the `elasticache:Connect` permission."
 }
 
 output "replication_group_id" {
@@ -43,5 +48,5 @@ output "security_group_id" {
 
 output "kms_key_arn" {
   value       = aws_kms_key.key.arn
-  description = "ARN of the KMS key that encrypts the data at rest, the snapshots and the module-created AUTH token secret."
+  description = "ARN of the KMS key that encrypts the data at rest and the snapshots."
 }

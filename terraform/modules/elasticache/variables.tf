@@ -110,27 +110,15 @@ variable "maintenance_window" {
   }
 }
 
-variable "auth_secret_arn" {
+variable "app_access_string" {
   type        = string
-  description = "ARN of an existing Secrets Manager secret whose current value (a plain string of 16-128 characters) is the Redis AUTH token; empty (the default) makes the module create the secret from a Secrets Manager random password."
-  default     = ""
+  description = "Redis ACL rules of the application's IAM-authenticated user (keys and commands it may use), e.g. `on ~expense:* -@all +get +set`; must start with `on` (an enabled user)."
+  default     = "on ~expense:* -@all +auth +hello +ping +info +get +set +exists +incr +time +eval +evalsha"
   nullable    = false
 
   validation {
-    condition     = can(regex("^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+)?$", var.auth_secret_arn))
-    error_message = "auth_secret_arn must be a Secrets Manager secret ARN or empty."
-  }
-}
-
-variable "auth_token_update_strategy" {
-  type        = string
-  description = "How the next change of the AUTH token is applied: ROTATE (the new token is added and the previous one stays valid until the change after, so clients move over without downtime) or SET (the new token replaces every old one at once, e.g. to revoke a leaked token)."
-  default     = "ROTATE"
-  nullable    = false
-
-  validation {
-    condition     = contains(["ROTATE", "SET"], var.auth_token_update_strategy)
-    error_message = "auth_token_update_strategy must be one of ROTATE, SET."
+    condition     = can(regex("^on( [~%&+\\-][^ ]+)+$", var.app_access_string))
+    error_message = "app_access_string must be an ACL rule list starting with `on`, such as on ~expense:* -@all +get."
   }
 }
 

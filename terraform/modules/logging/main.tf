@@ -110,9 +110,10 @@ data "aws_iam_policy_document" "fluent_bit_trust" {
 }
 
 resource "aws_iam_role" "fluent_bit_role" {
-  assume_role_policy = data.aws_iam_policy_document.fluent_bit_trust.json
-  description        = "Fluent Bit (IRSA): writes container logs to the application log groups"
-  name               = "${var.name}-fluent-bit"
+  assume_role_policy   = data.aws_iam_policy_document.fluent_bit_trust.json
+  description          = "Fluent Bit (IRSA): writes container logs to the application log groups"
+  name                 = "${var.name}-fluent-bit"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-fluent-bit"
     Component = "logging"
@@ -135,4 +136,93 @@ resource "aws_iam_role_policy" "fluent_bit_policy" {
   name   = "write-application-logs"
   policy = data.aws_iam_policy_document.fluent_bit_permissions.json
   role   = aws_iam_role.fluent_bit_role.id
+}
+
+data "aws_iam_policy_document" "grafana_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "system:serviceaccount:${var.grafana_namespace}:${var.grafana_service_account}"
+      ]
+      variable = "${var.oidc_issuer_host}:sub"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "${var.oidc_issuer_host}:aud"
+    }
+    principals {
+      identifiers = [
+        var.oidc_provider_arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "grafana_role" {
+  assume_role_policy = data.aws_iam_policy_document.grafana_trust.json
+  description        = "Grafana (IRSA): reads the application logs and CloudWatch metrics, nothing else"
+  name               = "${var.name}-grafana-cloudwatch"
+  tags = {
+    Name      = "${var.name}-grafana-cloudwatch"
+    Component = "logging"
+  }
+}
+
+data "aws_iam_policy_document" "grafana_permissions" {
+  statement {
+    actions = [
+      "logs:StartQuery",
+      "logs:GetLogGroupFields",
+      "logs:GetLogEvents",
+      "logs:FilterLogEvents"
+    ]
+    resources = formatlist("%s:*", aws_cloudwatch_log_group.log_groups[*].arn)
+    sid       = "QueryApplicationLogs"
+  }
+  statement {
+    actions = [
+      "logs:DescribeLogGroups"
+    ]
+    resources = [
+      "arn:${data.aws_partition.context_partition.partition}:logs:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:log-group:*"
+    ]
+    sid = "ListLogGroups"
+  }
+  statement {
+    actions = [
+      "logs:GetQueryResults",
+      "logs:StopQuery"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "QueryResults"
+  }
+  statement {
+    actions = [
+      "cloudwatch:GetMetricData",
+      "cloudwatch:ListMetrics",
+      "cloudwatch:DescribeAlarmsForMetric",
+      "cloudwatch:DescribeAlarms",
+      "cloudwatch:GetInsightRuleReport"
+    ]
+    resources = [
+      "*"
+    ]
+    sid = "ReadMetrics"
+  }
+}
+
+resource "aws_iam_role_policy" "grafana_policy" {
+  name   = "read-logs-and-metrics"
+  policy = data.aws_iam_policy_document.grafana_permissions.json
+  role   = aws_iam_role.grafana_role.id
 }

@@ -11,6 +11,11 @@ output "fluent_bit_role_arn" {
   description = "ARN of the IAM role Fluent Bit's service account assumes (IRSA) to write the log groups."
 }
 
+output "grafana_role_arn" {
+  value       = aws_iam_role.grafana_role.arn
+  description = "ARN of the read-only IAM role Grafana's service account assumes (IRSA) for its CloudWatch data source."
+}
+
 output "kms_key_arn" {
   value       = aws_kms_key.key.arn
   description = "ARN of the KMS key that encrypts the application log groups."

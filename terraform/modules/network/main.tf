@@ -274,9 +274,10 @@ data "aws_iam_policy_document" "flow_logs_trust" {
 }
 
 resource "aws_iam_role" "flow_logs_role" {
-  assume_role_policy = data.aws_iam_policy_document.flow_logs_trust.json
-  description        = "Lets VPC Flow Logs write to the flow log group"
-  name               = "${var.name}-flow-logs"
+  assume_role_policy   = data.aws_iam_policy_document.flow_logs_trust.json
+  description          = "Lets VPC Flow Logs write to the flow log group"
+  name                 = "${var.name}-flow-logs"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Component = "network"
   }

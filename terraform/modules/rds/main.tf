@@ -185,9 +185,10 @@ data "aws_iam_policy_document" "monitoring_trust" {
 }
 
 resource "aws_iam_role" "monitoring_role" {
-  assume_role_policy = data.aws_iam_policy_document.monitoring_trust.json
-  description        = "Lets RDS enhanced monitoring publish OS metrics to CloudWatch Logs"
-  name               = "${var.name}-rds-monitoring"
+  assume_role_policy   = data.aws_iam_policy_document.monitoring_trust.json
+  description          = "Lets RDS enhanced monitoring publish OS metrics to CloudWatch Logs"
+  name                 = "${var.name}-rds-monitoring"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-rds-monitoring"
     Component = "rds"

@@ -1,0 +1,397 @@
+import { describe, expect, it } from "vitest";
+import { account } from "../envs/account.ts";
+import { allows, stringLike, type PolicyStatement } from "../test/iam-conditions.ts";
+import { synthAll, type StackJson } from "../test/synth.ts";
+import { readActions } from "./ci-policies.ts";
+import { CI_WORKFLOWS, subjectOf, type JobClaims } from "./github-claims.ts";
+import { TERRAFORM_ACTIONS } from "./terraform-actions.ts";
+
+const synthesized = synthAll();
+const { assembly } = synthesized;
+const bootstrap = synthesized.stackJson("bootstrap");
+const documents = (bootstrap.data?.aws_iam_policy_document ?? {}) as Record<
+  string,
+  { statement: (PolicyStatement & { sid?: string; resources?: string[] })[] }
+>;
+const ENVS = assembly.environments.map((e) => e.config.environment);
+const REPO = account.githubRepository;
+const ISSUER = "token.actions.githubusercontent.com";
+
+/** The trust statements of a role, with the repository variable at its default. */
+function trustOf(role: string): PolicyStatement[] {
+  const text = JSON.stringify(documents[`github_${role}_trust`]!.statement).replaceAll(
+    "${var.github_repository}",
+    REPO,
+  );
+  return JSON.parse(text) as PolicyStatement[];
+}
+
+/** Which roles a job with `claims` may assume. */
+function assumable(claims: JobClaims, audience = "sts.amazonaws.com"): string[] {
+  const context = { [`${ISSUER}:sub`]: subjectOf(claims), [`${ISSUER}:aud`]: audience };
+  const roles = ["plan", ...ENVS.flatMap((e) => [`apply_${e}`, `deploy_${e}`])];
+  return roles.filter((r) => allows(trustOf(r), "sts:AssumeRoleWithWebIdentity", context));
+}
+
+const workflow = (file: string, ref: string, repo = REPO) =>
+  `${repo}/.github/workflows/${file}@${ref}`;
+const MAIN = "refs/heads/main";
+const PR = "refs/pull/42/merge";
+
+describe("trust policies against GitHub OIDC claims", () => {
+  const cases: [string, JobClaims, string[]][] = [
+    [
+      "pull request, plan workflow",
+      {
+        repository: REPO,
+        event: "pull_request",
+        ref: PR,
+        jobWorkflowRef: workflow("terraform.yml", PR),
+      },
+      ["plan"],
+    ],
+    [
+      "pull request job that names environment dev",
+      {
+        repository: REPO,
+        event: "pull_request",
+        ref: PR,
+        environment: "dev",
+        jobWorkflowRef: workflow("terraform.yml", PR),
+      },
+      [],
+    ],
+    [
+      "push to a feature branch, plan workflow",
+      {
+        repository: REPO,
+        event: "push",
+        ref: "refs/heads/feature",
+        jobWorkflowRef: workflow("terraform.yml", "refs/heads/feature"),
+      },
+      [],
+    ],
+    [
+      "push to main, plan job (no environment)",
+      {
+        repository: REPO,
+        event: "push",
+        ref: MAIN,
+        jobWorkflowRef: workflow("terraform.yml", MAIN),
+      },
+      ["plan"],
+    ],
+    ...ENVS.flatMap((env): [string, JobClaims, string[]][] => [
+      [
+        `main, terraform workflow, environment ${env}`,
+        {
+          repository: REPO,
+          event: "push",
+          ref: MAIN,
+          environment: env,
+          jobWorkflowRef: workflow(CI_WORKFLOWS.apply, MAIN),
+        },
+        [`apply_${env}`],
+      ],
+      [
+        `main, api workflow, environment ${env}`,
+        {
+          repository: REPO,
+          event: "push",
+          ref: MAIN,
+          environment: env,
+          jobWorkflowRef: workflow(CI_WORKFLOWS.deploy, MAIN),
+        },
+        [`deploy_${env}`],
+      ],
+      [
+        `feature branch, terraform workflow, environment ${env}`,
+        {
+          repository: REPO,
+          event: "push",
+          ref: "refs/heads/feature",
+          environment: env,
+          jobWorkflowRef: workflow(CI_WORKFLOWS.apply, "refs/heads/feature"),
+        },
+        [],
+      ],
+    ]),
+    [
+      "feature branch calling main's terraform workflow, environment dev",
+      {
+        repository: REPO,
+        event: "push",
+        ref: "refs/heads/feature",
+        environment: "dev",
+        jobWorkflowRef: workflow(CI_WORKFLOWS.apply, MAIN),
+      },
+      [],
+    ],
+    [
+      "another workflow on main, environment dev",
+      {
+        repository: REPO,
+        event: "push",
+        ref: MAIN,
+        environment: "dev",
+        jobWorkflowRef: workflow("other.yml", MAIN),
+      },
+      [],
+    ],
+    [
+      "another workflow in a pull request",
+      {
+        repository: REPO,
+        event: "pull_request",
+        ref: PR,
+        jobWorkflowRef: workflow("other.yml", PR),
+      },
+      [],
+    ],
+    [
+      "another repository, main, environment dev",
+      {
+        repository: "someone-else/expense-platform",
+        event: "push",
+        ref: MAIN,
+        environment: "dev",
+        jobWorkflowRef: workflow(CI_WORKFLOWS.apply, MAIN, "someone-else/expense-platform"),
+      },
+      [],
+    ],
+    [
+      "another repository's reusable workflow called from main, environment dev",
+      {
+        repository: REPO,
+        event: "push",
+        ref: MAIN,
+        environment: "dev",
+        jobWorkflowRef: workflow(CI_WORKFLOWS.apply, MAIN, "someone-else/workflows"),
+      },
+      [],
+    ],
+    [
+      "another repository, pull request",
+      {
+        repository: "someone-else/expense-platform",
+        event: "pull_request",
+        ref: PR,
+        jobWorkflowRef: workflow("terraform.yml", PR, "someone-else/expense-platform"),
+      },
+      [],
+    ],
+  ];
+
+  it.each(cases)("%s may assume exactly %j", (_, claims, expected) => {
+    expect(assumable(claims)).toEqual(expected.length === 0 ? [] : expected);
+  });
+
+  it("refuses tokens minted for another audience", () => {
+    const claims = {
+      repository: REPO,
+      event: "push",
+      ref: MAIN,
+      environment: "dev",
+      jobWorkflowRef: workflow(CI_WORKFLOWS.apply, MAIN),
+    };
+    expect(assumable(claims, "https://github.com/example-org")).toEqual([]);
+  });
+
+  it("evaluates StringLike like IAM: * spans any characters, the rest is literal", () => {
+    expect(stringLike("refs/pull/*/merge", "refs/pull/7/merge")).toBe(true);
+    expect(stringLike("a.b", "axb")).toBe(false);
+    expect(stringLike("a?c", "abc")).toBe(true);
+    expect(stringLike("abc", "ABC")).toBe(false);
+  });
+});
+
+/** Resource and data types of a stack's JSON (`aws_vpc`, `data.aws_region`). */
+function typesOf(json: StackJson): string[] {
+  return [
+    ...Object.keys(json.resource ?? {}),
+    ...Object.keys(json.data ?? {}).map((t) => `data.${t}`),
+  ];
+}
+
+/** Statements of one of the bootstrap's policy documents. */
+const statementsOf = (name: string) => documents[name]!.statement;
+
+describe("apply policies derived from the synthesized stacks", () => {
+  const stackIds = [
+    "bootstrap",
+    ...assembly.modules.map((m) => m.definition.name),
+    ...ENVS,
+    ...ENVS.map((e) => `${e}-platform`),
+  ];
+
+  it("has a table entry for every resource and data type of every stack", () => {
+    const missing = stackIds.flatMap((id) =>
+      typesOf(synthesized.stackJson(id))
+        .filter((t) => !(t in TERRAFORM_ACTIONS))
+        .map((t) => `${id}: ${t}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("grants each environment exactly the table's actions for the types its stacks use", () => {
+    const modules = new Map(assembly.modules.map((m) => [m.definition.name, m.definition.name]));
+    for (const env of ENVS) {
+      const envJson = synthesized.stackJson(env);
+      const called = Object.values(envJson.module ?? {}).map((m) =>
+        String(m.source).replace(/^.*\//, ""),
+      );
+      const types = new Set([
+        ...typesOf(envJson),
+        ...typesOf(synthesized.stackJson(`${env}-platform`)),
+        ...called.filter((m) => modules.has(m)).flatMap((m) => typesOf(synthesized.stackJson(m))),
+      ]);
+      const entries = [...types].map((t) => TERRAFORM_ACTIONS[t]!);
+      const allowed = new Set(
+        entries.flatMap((e) => [
+          ...e.read,
+          ...(e.write ?? []),
+          ...Object.values(e.iam ?? {}).flat(),
+        ]),
+      );
+      const statements = statementsOf(`github_apply_${env}_policy_document`);
+      const state = new Set(["ListState", "ReadState", "LockFile", "LockTable", "StateKey"]);
+      const granted = statements.filter((s) => !state.has(s.sid!)).flatMap((s) => s.actions ?? []);
+      expect(
+        granted.filter((a) => !allowed.has(a)),
+        env,
+      ).toEqual([]);
+      // And nothing the table lists for these types is missing.
+      expect(
+        [...allowed].filter((a) => !granted.includes(a)),
+        env,
+      ).toEqual([]);
+      expect(granted).not.toContain("secretsmanager:GetSecretValue");
+    }
+  });
+
+  it("has every module that creates roles called with the environment's boundary", () => {
+    for (const env of ENVS) {
+      for (const [name, call] of Object.entries(synthesized.stackJson(env).module ?? {})) {
+        const module = String(call.source).replace(/^.*\//, "");
+        const roles = synthesized.stackJson(module).resource?.aws_iam_role;
+        if (!roles) continue;
+        expect(call.permissions_boundary_arn, `${env}.${name}`).toBe(
+          `arn:\${data.aws_partition.context_partition.partition}:iam::\${data.aws_caller_identity.context_caller.account_id}:policy/${account.project}-${env}-permissions-boundary`,
+        );
+      }
+    }
+  });
+
+  it("grants no wildcard service, and IAM writes only bounded, scoped or conditioned", () => {
+    for (const env of ENVS) {
+      for (const s of statementsOf(`github_apply_${env}_policy_document`)) {
+        for (const action of s.actions ?? []) {
+          expect(action, `${env} ${s.sid}`).not.toMatch(/^\*|:\*$/);
+          if (!action.startsWith("iam:") || s.sid === "Describe") continue;
+          const conditions = (s.condition ?? []).map((c) => c.variable);
+          if (s.sid === "RolesWithinBoundary") {
+            expect(s.condition).toEqual([
+              {
+                test: "StringEquals",
+                variable: "iam:PermissionsBoundary",
+                values: [`\${aws_iam_policy.github_boundary_${env}.arn}`],
+              },
+            ]);
+          } else if (s.sid === "OwnIamObjects") {
+            for (const r of s.resources ?? [])
+              expect(r, action).toMatch(
+                new RegExp(`(/\\$\\{var\\.project\\}-${env}-\\*|oidc-provider/oidc\\.eks\\.\\*)$`),
+              );
+          } else {
+            expect(conditions, `${env} ${action}`).toEqual(
+              expect.arrayContaining([
+                expect.stringMatching(/^iam:(PassedToService|AWSServiceName)$/),
+              ]),
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it("puts role creation and role policies behind the boundary only", () => {
+    const boundaryOnly = [
+      "iam:CreateRole",
+      "iam:PutRolePolicy",
+      "iam:AttachRolePolicy",
+      "iam:PutRolePermissionsBoundary",
+      "iam:DeleteRolePolicy",
+      "iam:DetachRolePolicy",
+    ];
+    for (const env of ENVS)
+      for (const s of statementsOf(`github_apply_${env}_policy_document`))
+        for (const action of boundaryOnly)
+          if ((s.actions ?? []).includes(action)) expect(s.sid, action).toBe("RolesWithinBoundary");
+    // Removing a boundary would let a role escape it.
+    expect(JSON.stringify(documents)).not.toContain("iam:DeleteRolePermissionsBoundary");
+  });
+
+  it("gives the plan role only the table's read actions: no writes, no secret reads", () => {
+    const reads = new Set(readActions(Object.keys(TERRAFORM_ACTIONS)));
+    const statements = statementsOf("github_plan_policy_document");
+    const state = statements.filter((s) =>
+      ["ListState", "ReadState", "LockFile", "LockTable", "StateKey"].includes(s.sid!),
+    );
+    const rest = statements.filter((s) => !state.includes(s));
+    for (const action of rest.flatMap((s) => s.actions ?? []))
+      expect(reads.has(action), action).toBe(true);
+    expect(JSON.stringify(statements)).not.toMatch(
+      /GetSecretValue|secretsmanager:\*|ssm:GetParameters?ByPath/,
+    );
+    expect(state.find((s) => s.sid === "ReadState")!.actions).toEqual(["s3:GetObject"]);
+    expect(state.find((s) => s.sid === "LockFile")!.resources).toEqual([
+      "${aws_s3_bucket.state_bucket.arn}/envs/*.tflock",
+    ]);
+  });
+
+  it("lets each apply role reach only its own environment's state", () => {
+    for (const env of ENVS) {
+      const read = statementsOf(`github_apply_${env}_policy_document`).find(
+        (s) => s.sid === "ReadState",
+      )!;
+      expect(read.resources).toEqual([
+        `\${aws_s3_bucket.state_bucket.arn}/envs/${env}/*`,
+        `\${aws_s3_bucket.state_bucket.arn}/envs/${env}-platform/*`,
+      ]);
+    }
+  });
+
+  it("keeps the boundary free of IAM writes and of non-RDS secrets", () => {
+    for (const env of ENVS) {
+      const boundary = statementsOf(`github_boundary_${env}_document`);
+      const actions = boundary.flatMap((s) => s.actions ?? []);
+      expect(actions.filter((a) => a.startsWith("iam:")).sort()).toEqual([
+        "iam:CreateServiceLinkedRole",
+        "iam:GetServerCertificate",
+        "iam:ListServerCertificates",
+      ]);
+      expect(actions).not.toContain("*");
+      const secrets = boundary.find((s) => s.sid === "RdsManagedSecretsOnly")!;
+      expect(secrets.resources![0]).toMatch(/:secret:rds!\*$/);
+    }
+  });
+
+  it("fits IAM's inline policy limit (10,240 characters) with real ARNs", () => {
+    for (const env of ENVS) {
+      const text = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: statementsOf(`github_apply_${env}_policy_document`).map((s) => ({
+          Sid: s.sid,
+          Effect: "Allow",
+          Action: s.actions,
+          Resource: s.resources,
+          Condition: s.condition,
+        })),
+      }).replaceAll(
+        /\$\{[^}]*\}/g,
+        "arn:aws:iam::123456789012:policy/expense-production-permissions-boundary",
+      );
+      expect(text.length, env).toBeLessThan(10_240);
+    }
+  });
+});
