@@ -18,6 +18,7 @@ describe("environment root stacks", () => {
       const modules = synthesized.stackJson(environment).module ?? {};
       expect(Object.keys(modules).sort()).toEqual([
         "addon_roles",
+        "alerts",
         "app_identity",
         "bastion",
         "budgets",

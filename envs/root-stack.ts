@@ -15,10 +15,12 @@ import { network } from "../modules/network/index.ts";
 import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
 import { addonRoles } from "../modules/addon-roles/index.ts";
+import { alerts } from "../modules/alerts/index.ts";
 import { appIdentity } from "../modules/app-identity/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
 import { bastionInputs } from "../modules/bastion/inputs.ts";
 import { budgets } from "../modules/budgets/index.ts";
+import { certificate } from "../modules/certificate/index.ts";
 import { eks } from "../modules/eks/index.ts";
 import { elasticache } from "../modules/elasticache/index.ts";
 import { logging } from "../modules/logging/index.ts";
@@ -298,6 +300,24 @@ export class EnvironmentStack extends Stack {
       alertEmails: account.alertEmails,
       environmentTag: vars.environment,
     });
+    // The ALB's certificate: an existing one (certificateArn), or one requested and DNS-validated
+    // in the hosted zone when host names are configured; none without a domain.
+    const { ingress } = config;
+    const certificateArn =
+      config.certificateArn ||
+      (ingress.apiHost
+        ? certificate.call(this, "certificate", {
+            name,
+            hostedZone: ingress.hostedZone,
+            domainNames: [ingress.apiHost, ingress.grafanaHost],
+          }).outputs.certificateArn
+        : "");
+    const alerting = alerts.call(this, "alerts", {
+      name,
+      alertEmails: account.alertEmails,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+    });
 
     const outputs: Record<string, [unknown, string]> = {
       vpc_id: [net.outputs.vpcId, "ID of the VPC."],
@@ -419,6 +439,18 @@ export class EnvironmentStack extends Stack {
       budget_alerts_topic_arn: [
         budget.outputs.snsTopicArn,
         "SNS topic that receives the budget alerts.",
+      ],
+      ingress_certificate_arn: [
+        certificateArn,
+        "ACM certificate of the ALB's HTTPS listener (empty when no ingress host is configured).",
+      ],
+      alerts_topic_arn: [
+        alerting.outputs.topicArn,
+        "SNS topic Alertmanager publishes the cluster's alerts to (e-mails subscribed).",
+      ],
+      alertmanager_role_arn: [
+        alerting.outputs.alertmanagerRoleArn,
+        "IAM role for Alertmanager's service account (IRSA), may publish to the alert topic only.",
       ],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {

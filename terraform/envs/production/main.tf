@@ -154,3 +154,13 @@ module "budgets" {
   environment_tag = var.environment
   source          = "../../modules/budgets"
 }
+
+module "alerts" {
+  name = "expense-${var.environment}"
+  alert_emails = [
+    "platform-alerts@example.com",
+  ]
+  oidc_provider_arn = module.eks.oidc_provider_arn
+  oidc_issuer_host  = module.eks.oidc_issuer_host
+  source            = "../../modules/alerts"
+}

@@ -210,3 +210,18 @@ output "budget_alerts_topic_arn" {
   value       = module.budgets.sns_topic_arn
   description = "SNS topic that receives the budget alerts."
 }
+
+output "ingress_certificate_arn" {
+  value       = ""
+  description = "ACM certificate of the ALB's HTTPS listener (empty when no ingress host is configured)."
+}
+
+output "alerts_topic_arn" {
+  value       = module.alerts.topic_arn
+  description = "SNS topic Alertmanager publishes the cluster's alerts to (e-mails subscribed)."
+}
+
+output "alertmanager_role_arn" {
+  value       = module.alerts.alertmanager_role_arn
+  description = "IAM role for Alertmanager's service account (IRSA), may publish to the alert topic only."
+}
