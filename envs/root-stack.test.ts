@@ -19,6 +19,7 @@ describe("environment root stacks", () => {
         "addon_roles",
         "bastion",
         "budgets",
+        "ci_runner",
         "eks",
         "elasticache",
         "logging",

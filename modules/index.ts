@@ -1,6 +1,7 @@
 import { addonRoles } from "./addon-roles/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
+import { ciRunner } from "./ci-runner/index.ts";
 import { eks } from "./eks/index.ts";
 import { elasticache } from "./elasticache/index.ts";
 import { logging } from "./logging/index.ts";
@@ -19,4 +20,5 @@ export const MODULES = [
   logging,
   addonRoles,
   budgets,
+  ciRunner,
 ] as const;

@@ -723,3 +723,12 @@ resource "aws_iam_role_policy" "github_deploy_production_policy" {
   policy = data.aws_iam_policy_document.github_deploy_production_policy_document.json
   role   = aws_iam_role.github_deploy_production.id
 }
+
+resource "aws_codeconnections_connection" "github_connection" {
+  name          = "expense-github"
+  provider_type = "GitHub"
+  tags = {
+    Name      = "expense-github"
+    Component = "bootstrap"
+  }
+}

@@ -116,3 +116,19 @@ module "budgets" {
   environment_tag = var.environment
   source          = "../../modules/budgets"
 }
+
+data "aws_codestarconnections_connection" "github_connection" {
+  name = "expense-github"
+}
+
+module "ci_runner" {
+  name                      = "expense-${var.environment}"
+  repository_url            = "https://github.com/example-org/expense-platform.git"
+  connection_arn            = data.aws_codestarconnections_connection.github_connection.arn
+  vpc_id                    = module.network.vpc_id
+  vpc_cidr                  = module.network.vpc_cidr
+  private_subnet_ids        = module.network.private_subnet_ids
+  cluster_security_group_id = module.eks.cluster_security_group_id
+  log_retention_days        = var.log_retention_days
+  source                    = "../../modules/ci-runner"
+}
