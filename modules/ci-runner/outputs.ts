@@ -3,7 +3,7 @@ import { stringOutput } from "../../kit/outputs.ts";
 /** Outputs of the ci-runner module. */
 export const ciRunnerOutputs = {
   projectName: stringOutput(
-    "Name of the CodeBuild project; workflow jobs run on it with `runs-on: codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`.",
+    "Name of the CodeBuild project; workflow jobs run on it with runs-on: codebuild-<project>-<run id>-<run attempt>.",
   ),
   securityGroupId: stringOutput("ID of the runner's security group."),
   serviceRoleArn: stringOutput("ARN of the runner's CodeBuild service role."),

@@ -3,7 +3,7 @@
 
 output "project_name" {
   value       = aws_codebuild_project.project.name
-  description = "Name of the CodeBuild project; workflow jobs run on it with `runs-on: codebuild-<project>-${{ github.run_id }}-${{ github.run_attempt }}`."
+  description = "Name of the CodeBuild project; workflow jobs run on it with runs-on: codebuild-<project>-<run id>-<run attempt>."
 }
 
 output "security_group_id" {
