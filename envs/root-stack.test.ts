@@ -22,6 +22,7 @@ describe("environment root stacks", () => {
         "app_identity",
         "bastion",
         "budgets",
+        "ci_runner",
         "eks",
         "elasticache",
         "logging",

@@ -1,3 +1,4 @@
+import { DataAwsCodestarconnectionsConnection } from "@cdktf/provider-aws/lib/data-aws-codestarconnections-connection";
 import { Fn, TerraformOutput } from "cdktf";
 import { Stack } from "../kit/stack.ts";
 import type { Construct } from "constructs";
@@ -21,6 +22,7 @@ import { bastion } from "../modules/bastion/index.ts";
 import { bastionInputs } from "../modules/bastion/inputs.ts";
 import { budgets } from "../modules/budgets/index.ts";
 import { certificate } from "../modules/certificate/index.ts";
+import { ciRunner } from "../modules/ci-runner/index.ts";
 import { eks } from "../modules/eks/index.ts";
 import { elasticache } from "../modules/elasticache/index.ts";
 import { logging } from "../modules/logging/index.ts";
@@ -40,6 +42,9 @@ export const APP_NAMESPACE = "expense";
 
 /** Kubernetes group of the CI deploy role; the platform stack binds it to the chart's monitoring objects. */
 export const DEPLOYER_GROUP = "expense-deployers";
+
+/** Name of the account's CodeConnections GitHub connection (created by the bootstrap). */
+export const githubConnectionName = (project: string): string => `${project}-github`;
 
 /** The tunables of an environment: top-level variables whose defaults come from `envs/<env>.ts`. */
 export interface EnvironmentTunables {
@@ -313,13 +318,35 @@ export class EnvironmentStack extends Stack {
           }).outputs.certificateArn
         : "");
     const alerting = alerts.call(this, "alerts", {
+      permissionsBoundaryArn,
       name,
       alertEmails: account.alertEmails,
       oidcProviderArn: cluster.outputs.oidcProviderArn,
       oidcIssuerHost: cluster.outputs.oidcIssuerHost,
     });
 
+    // Cluster-facing CI jobs (the platform apply, helm deploys) run inside the VPC: the API
+    // endpoint stays private. The GitHub connection is the bootstrap's, authorised once by hand.
+    const github = new DataAwsCodestarconnectionsConnection(this, "github_connection", {
+      name: githubConnectionName(account.project),
+    });
+    const runner = ciRunner.call(this, "ci_runner", {
+      permissionsBoundaryArn,
+      name,
+      repositoryUrl: `https://github.com/${account.githubRepository}.git`,
+      connectionArn: github.arn,
+      vpcId: net.outputs.vpcId,
+      vpcCidr: net.outputs.vpcCidr,
+      privateSubnetIds: net.outputs.privateSubnetIds,
+      clusterSecurityGroupId: cluster.outputs.clusterSecurityGroupId,
+      logRetentionDays: vars.logRetentionDays,
+    });
+
     const outputs: Record<string, [unknown, string]> = {
+      ci_runner_project_name: [
+        runner.outputs.projectName,
+        "CodeBuild project of the in-VPC GitHub Actions runner (runs-on: codebuild-<name>-<run id>-<attempt>).",
+      ],
       vpc_id: [net.outputs.vpcId, "ID of the VPC."],
       vpc_cidr: [net.outputs.vpcCidr, "IPv4 CIDR block of the VPC."],
       public_subnet_ids: [

@@ -4,6 +4,7 @@ import { appIdentity } from "./app-identity/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
 import { certificate } from "./certificate/index.ts";
+import { ciRunner } from "./ci-runner/index.ts";
 import { eks } from "./eks/index.ts";
 import { elasticache } from "./elasticache/index.ts";
 import { logging } from "./logging/index.ts";
@@ -27,4 +28,5 @@ export const MODULES = [
   alerts,
   certificate,
   openSearch,
+  ciRunner,
 ] as const;

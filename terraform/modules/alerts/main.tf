@@ -89,9 +89,10 @@ data "aws_iam_policy_document" "alertmanager_trust" {
 }
 
 resource "aws_iam_role" "alertmanager_role" {
-  assume_role_policy = data.aws_iam_policy_document.alertmanager_trust.json
-  description        = "Alertmanager (IRSA): publishes the cluster's alerts to its SNS topic"
-  name               = "${var.name}-alertmanager"
+  assume_role_policy   = data.aws_iam_policy_document.alertmanager_trust.json
+  description          = "Alertmanager (IRSA): publishes the cluster's alerts to its SNS topic"
+  name                 = "${var.name}-alertmanager"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
   tags = {
     Name      = "${var.name}-alertmanager"
     Component = "alerts"
