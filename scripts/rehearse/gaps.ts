@@ -155,9 +155,14 @@ export const MASKS: readonly Mask[] = [
   },
   {
     type: "aws_db_instance",
-    attributes: ["monitoring_interval", "monitoring_role_arn", "network_type"],
+    attributes: [
+      "monitoring_interval",
+      "monitoring_role_arn",
+      "network_type",
+      "engine_lifecycle_support",
+    ],
     reason:
-      'moto 5.2.1 reads back monitoring_interval 0, no monitoring role and network_type "" (measured)',
+      'moto 5.2.1 reads back monitoring_interval 0, no monitoring role and network_type "" (measured), and has no EngineLifecycleSupport at all (its RDS model never stores it)',
   },
   {
     type: "aws_db_parameter_group",
@@ -204,8 +209,8 @@ resource "aws_security_group" "rehearsal_cluster_sg" {
   name        = "eks-cluster-sg-\${var.name}-rehearsal"
   description = "Rehearsal stand-in for the security group EKS creates for the cluster"
   vpc_id      = data.aws_security_group.rehearsal_node_group_vpc.vpc_id
+  # No rules of its own: the callers' separate rule resources (the CI runner's 443) are the only ones.
   egress      = []
-  ingress     = []
   tags        = { Component = "eks" }
 }
 `,
