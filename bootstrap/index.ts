@@ -1,3 +1,4 @@
+import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
 import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { Aspects, Fn, LocalBackend, TerraformOutput, Token, type TerraformVariable } from "cdktf";
@@ -7,6 +8,7 @@ import type { AccountConfig } from "../envs/schema.ts";
 import { AwsContext } from "../kit/kms.ts";
 import { configureAwsRoot } from "../kit/root-stack.ts";
 import { ComponentTag } from "../kit/tags.ts";
+import { githubConnectionName } from "../envs/root-stack.ts";
 import { declareVariables } from "../kit/variables.ts";
 import { bootstrapInputs } from "./inputs.ts";
 import { ImageRepository } from "./ecr.ts";
@@ -115,10 +117,21 @@ export class BootstrapStack extends Stack {
       description:
         "ARN of the KMS key that encrypts state; set it as state.kmsKeyArn in envs/account.ts.",
     });
+    // Created PENDING: an administrator authorises it once in the console (docs/ci.md) before
+    // any environment's in-VPC CI runner can register with GitHub.
+    const connection = new CodeconnectionsConnection(this, "github-connection", {
+      name: githubConnectionName(account.project),
+      providerType: "GitHub",
+      tags: { Name: githubConnectionName(account.project) },
+    });
     const byEnv = (roles: Record<string, { arn: string }>) =>
       Object.fromEntries(Object.entries(roles).map(([env, role]) => [env, role.arn]));
     const outputs: Record<string, [unknown, string]> = {
       ecr_repository_url: [images.repository.repositoryUrl, "URL of the API image repository."],
+      github_connection_arn: [
+        connection.arn,
+        "GitHub connection of the CI runners; authorise it once in the console (status must be AVAILABLE).",
+      ],
       github_oidc_provider_arn: [github.provider.arn, "ARN of the GitHub Actions OIDC provider."],
       github_plan_role_arn: [
         github.planRole.arn,

@@ -18,9 +18,11 @@ describe("environment root stacks", () => {
       const modules = synthesized.stackJson(environment).module ?? {};
       expect(Object.keys(modules).sort()).toEqual([
         "addon_roles",
+        "alerts",
         "app_identity",
         "bastion",
         "budgets",
+        "ci_runner",
         "eks",
         "elasticache",
         "logging",

@@ -290,6 +290,9 @@ data "aws_iam_policy_document" "github_plan_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -320,7 +323,9 @@ data "aws_iam_policy_document" "github_plan_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -518,6 +523,9 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -548,7 +556,9 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -570,6 +580,14 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "budgets:ModifyBudget",
       "budgets:TagResource",
       "budgets:UntagResource",
+      "codebuild:CreateProject",
+      "codebuild:CreateWebhook",
+      "codebuild:DeleteProject",
+      "codebuild:DeleteWebhook",
+      "codebuild:UpdateProject",
+      "codebuild:UpdateWebhook",
+      "codeconnections:PassConnection",
+      "codeconnections:UseConnection",
       "ec2:AllocateAddress",
       "ec2:AssociateRouteTable",
       "ec2:AttachInternetGateway",
@@ -601,6 +619,9 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "ec2:DeleteTags",
       "ec2:DeleteVpc",
       "ec2:DeleteVpcEndpoints",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
       "ec2:DetachInternetGateway",
       "ec2:DisassociateAddress",
       "ec2:DisassociateRouteTable",
@@ -704,8 +725,11 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "secretsmanager:TagResource",
       "sns:CreateTopic",
       "sns:DeleteTopic",
+      "sns:SetSubscriptionAttributes",
       "sns:SetTopicAttributes",
+      "sns:Subscribe",
       "sns:TagResource",
+      "sns:Unsubscribe",
       "sns:UntagResource"
     ]
     resources = [
@@ -1067,6 +1091,9 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -1097,7 +1124,9 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -1119,6 +1148,14 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "budgets:ModifyBudget",
       "budgets:TagResource",
       "budgets:UntagResource",
+      "codebuild:CreateProject",
+      "codebuild:CreateWebhook",
+      "codebuild:DeleteProject",
+      "codebuild:DeleteWebhook",
+      "codebuild:UpdateProject",
+      "codebuild:UpdateWebhook",
+      "codeconnections:PassConnection",
+      "codeconnections:UseConnection",
       "ec2:AllocateAddress",
       "ec2:AssociateRouteTable",
       "ec2:AttachInternetGateway",
@@ -1150,6 +1187,9 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "ec2:DeleteTags",
       "ec2:DeleteVpc",
       "ec2:DeleteVpcEndpoints",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
       "ec2:DetachInternetGateway",
       "ec2:DisassociateAddress",
       "ec2:DisassociateRouteTable",
@@ -1253,8 +1293,11 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "secretsmanager:TagResource",
       "sns:CreateTopic",
       "sns:DeleteTopic",
+      "sns:SetSubscriptionAttributes",
       "sns:SetTopicAttributes",
+      "sns:Subscribe",
       "sns:TagResource",
+      "sns:Unsubscribe",
       "sns:UntagResource"
     ]
     resources = [
@@ -1616,6 +1659,9 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -1646,7 +1692,9 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -1668,6 +1716,14 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "budgets:ModifyBudget",
       "budgets:TagResource",
       "budgets:UntagResource",
+      "codebuild:CreateProject",
+      "codebuild:CreateWebhook",
+      "codebuild:DeleteProject",
+      "codebuild:DeleteWebhook",
+      "codebuild:UpdateProject",
+      "codebuild:UpdateWebhook",
+      "codeconnections:PassConnection",
+      "codeconnections:UseConnection",
       "ec2:AllocateAddress",
       "ec2:AssociateRouteTable",
       "ec2:AttachInternetGateway",
@@ -1699,6 +1755,9 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "ec2:DeleteTags",
       "ec2:DeleteVpc",
       "ec2:DeleteVpcEndpoints",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
       "ec2:DetachInternetGateway",
       "ec2:DisassociateAddress",
       "ec2:DisassociateRouteTable",
@@ -1802,8 +1861,11 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "secretsmanager:TagResource",
       "sns:CreateTopic",
       "sns:DeleteTopic",
+      "sns:SetSubscriptionAttributes",
       "sns:SetTopicAttributes",
+      "sns:Subscribe",
       "sns:TagResource",
+      "sns:Unsubscribe",
       "sns:UntagResource"
     ]
     resources = [
@@ -2042,4 +2104,13 @@ resource "aws_iam_role_policy" "github_deploy_production_policy" {
   name   = "deploy-production"
   policy = data.aws_iam_policy_document.github_deploy_production_policy_document.json
   role   = aws_iam_role.github_deploy_production.id
+}
+
+resource "aws_codeconnections_connection" "github_connection" {
+  name          = "expense-github"
+  provider_type = "GitHub"
+  tags = {
+    Name      = "expense-github"
+    Component = "bootstrap"
+  }
 }
