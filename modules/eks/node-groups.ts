@@ -17,7 +17,7 @@ import { EncryptionKey, type AwsContext } from "../../kit/kms.ts";
 import { toSnakeCase } from "../../kit/naming.ts";
 import type { ModuleVars } from "../../kit/variables.ts";
 import type { ServiceRole } from "./iam.ts";
-import { varRef, type EksInputs } from "./inputs.ts";
+import { GRAVITON_INSTANCE_TYPE, NODE_AMI_TYPES, varRef, type EksInputs } from "./inputs.ts";
 
 /** `local.<name>` of a local value, for hand-written expressions. */
 const local = (value: TerraformLocal) => `local.${value.friendlyUniqueId}`;
@@ -151,6 +151,20 @@ export class NodeGroups extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    // The AMI type follows the instance types' architecture (the input's validation keeps them to
+    // one): a Graviton type on the x86_64 AMI would never join the cluster.
+    const amiType = Token.asString(
+      ref(
+        local(
+          new TerraformLocal(
+            stack,
+            "node-ami-type",
+            `\${anytrue([for t in ${varRef("nodeInstanceTypes")} : can(regex("${GRAVITON_INSTANCE_TYPE}", t))]) ? "${NODE_AMI_TYPES.arm64}" : "${NODE_AMI_TYPES.x86_64}"}`,
+          ),
+        ),
+        stack,
+      ),
+    );
     const group = (
       groupId: "on-demand" | "spot",
       capacityType: "ON_DEMAND" | "SPOT",
@@ -170,7 +184,7 @@ export class NodeGroups extends Construct {
         nodeRoleArn: nodeRole.role.arn,
         subnetIds: vars.privateSubnetIds,
         version: cluster.version,
-        amiType: vars.nodeAmiType,
+        amiType,
         capacityType,
         instanceTypes,
         launchTemplate: {

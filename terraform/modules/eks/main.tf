@@ -6,6 +6,7 @@ locals {
   node_on_demand    = { for bound, n in local.node_totals : bound => min(n, var.on_demand_base_nodes) + floor(max(n - var.on_demand_base_nodes, 0) * (100 - var.spot_percentage) / 100) }
   node_spot         = { for bound, n in local.node_totals : bound => n - local.node_on_demand[bound] }
   node_group_counts = { on_demand = local.node_on_demand.max > 0 ? 1 : 0, spot = local.node_spot.max > 0 ? 1 : 0 }
+  node_ami_type     = anytrue([for t in var.node_instance_types : can(regex("^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)[.]", t))]) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"
 }
 
 data "aws_caller_identity" "context_caller" {
@@ -539,7 +540,7 @@ resource "aws_launch_template" "nodes_launch_template" {
 }
 
 resource "aws_eks_node_group" "nodes_on_demand" {
-  ami_type       = var.node_ami_type
+  ami_type       = local.node_ami_type
   capacity_type  = "ON_DEMAND"
   cluster_name   = aws_eks_cluster.cluster.name
   instance_types = slice(var.node_instance_types, 0, 1)
@@ -587,7 +588,7 @@ resource "aws_eks_node_group" "nodes_on_demand" {
 }
 
 resource "aws_eks_node_group" "nodes_spot" {
-  ami_type       = var.node_ami_type
+  ami_type       = local.node_ami_type
   capacity_type  = "SPOT"
   cluster_name   = aws_eks_cluster.cluster.name
   instance_types = var.node_instance_types
