@@ -1,6 +1,7 @@
 import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
+import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
-import { Aspects, Fn, LocalBackend, TerraformOutput, Token } from "cdktf";
+import { Aspects, Fn, LocalBackend, TerraformOutput, Token, type TerraformVariable } from "cdktf";
 import { Stack } from "../kit/stack.ts";
 import type { Construct } from "constructs";
 import type { AccountConfig } from "../envs/schema.ts";
@@ -14,6 +15,9 @@ import { ImageRepository } from "./ecr.ts";
 import { GithubOidc, type CiEnvironment } from "./github-oidc.ts";
 import { subjectTemplateCommand } from "./github-claims.ts";
 import { StateStore } from "./state-store.ts";
+
+/** The EC2 Auto Scaling service-linked role's fixed name. */
+export const AUTOSCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForAutoScaling";
 
 /**
  * The account bootstrap, applied once by an administrator before any environment: the state
@@ -60,7 +64,21 @@ export class BootstrapStack extends Stack {
       abortIncompleteUploadDays: vars.abortIncompleteUploadDays,
     });
 
-    // Exists once per account; EKS node groups' encrypted volumes are created through it.
+    // Exists once per account; EKS node groups' encrypted volumes are created through it, and the
+    // nodes' EBS key policy names it. The count follows the variable only (never the lookup: once
+    // created, the lookup finds the role and a lookup-driven count would plan to delete it). The
+    // lookup only makes "missing and not created" a plan-time error instead of a KMS error later.
+    const existing = new DataAwsIamRoles(this, "autoscaling-service-linked-role-lookup", {
+      nameRegex: `^${AUTOSCALING_SERVICE_LINKED_ROLE}$`,
+      pathPrefix: "/aws-service-role/autoscaling.amazonaws.com/",
+    });
+    const createVariable = this.node.findChild(
+      "variable-create_autoscaling_service_linked_role",
+    ) as TerraformVariable;
+    createVariable.addValidation({
+      condition: `\${var.create_autoscaling_service_linked_role || length(${existing.fqn}.names) > 0}`,
+      errorMessage: `${AUTOSCALING_SERVICE_LINKED_ROLE} does not exist in this account (new account): set create_autoscaling_service_linked_role = true so the bootstrap creates it (the EKS node volume key policy names it).`,
+    });
     new IamServiceLinkedRole(this, "autoscaling-service-linked-role", {
       count: Token.asNumber(Fn.conditional(vars.createAutoscalingServiceLinkedRole, 1, 0)),
       awsServiceName: "autoscaling.amazonaws.com",

@@ -67,6 +67,7 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TypeActions>> = {
   "data.aws_caller_identity": NONE,
   "data.aws_default_tags": NONE,
   "data.aws_iam_policy_document": NONE,
+  "data.aws_iam_roles": { read: ["iam:ListRoles"] },
   "data.aws_partition": NONE,
   "data.aws_region": { read: ["ec2:DescribeRegions"] },
   "data.aws_eks_addon_version": { read: ["eks:DescribeAddonVersions"] },

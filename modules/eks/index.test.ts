@@ -278,7 +278,7 @@ describe("eks nodes", () => {
     expect(main).not.toContain('"scaling_config[0].desired_size"');
   });
 
-  it("waits for every node role policy attachment before creating a group", () => {
+  it("waits for every node role policy attachment and the vpc-cni add-on before creating a group", () => {
     const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");
     const nodePolicies = Object.entries(attachments)
       .filter(([name]) => name.startsWith("node_role_"))
@@ -286,13 +286,14 @@ describe("eks nodes", () => {
     expect(nodePolicies.sort()).toEqual([
       "AmazonEC2ContainerRegistryReadOnly",
       "AmazonEKSWorkerNodePolicy",
-      "AmazonEKS_CNI_Policy",
       "AmazonSSMManagedInstanceCore",
     ]);
-    const expected = Object.keys(attachments)
-      .filter((name) => name.startsWith("node_role_"))
-      .map((name) => `aws_iam_role_policy_attachment.${name}`)
-      .sort();
+    const expected = [
+      ...Object.keys(attachments)
+        .filter((name) => name.startsWith("node_role_"))
+        .map((name) => `aws_iam_role_policy_attachment.${name}`),
+      "aws_eks_addon.addons_vpc_cni",
+    ].sort();
     for (const group of Object.values(groups)) {
       expect([...(group.depends_on as string[])].sort()).toEqual(expected);
     }

@@ -2,7 +2,15 @@ import { DataAwsDefaultTags } from "@cdktf/provider-aws/lib/data-aws-default-tag
 import type { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Fn, ref, TerraformCount, TerraformLocal, TerraformStack, Token } from "cdktf";
+import {
+  Fn,
+  ref,
+  TerraformCount,
+  TerraformLocal,
+  TerraformStack,
+  Token,
+  type ITerraformDependable,
+} from "cdktf";
 import { Construct } from "constructs";
 import { splat } from "../../kit/expressions.ts";
 import { EncryptionKey, type AwsContext } from "../../kit/kms.ts";
@@ -37,6 +45,8 @@ export interface NodeGroupsProps {
   readonly nodeRole: ServiceRole;
   /** Value of the `Component` tag (default_tags do not reach instances launched by the ASG). */
   readonly component: string;
+  /** Created before any node: the VPC CNI add-on (a node's pods get no IP without it). */
+  readonly after?: ITerraformDependable[];
 }
 
 /**
@@ -184,9 +194,9 @@ export class NodeGroups extends Construct {
           // current count needs the count raised first (EKS rejects desired < min).
           ignoreChanges: ["scaling_config[0].desired_size"],
         },
-        // The node role must be able to join, pull and run the CNI before the first node boots,
-        // and keep those rights until the last node is gone on destroy.
-        dependsOn: nodeRole.attachments,
+        // The node role must be able to join and pull, and the VPC CNI add-on must exist, before
+        // the first node boots; both stay until the last node is gone on destroy.
+        dependsOn: [...nodeRole.attachments, ...(props.after ?? [])],
       });
     };
     this.onDemand = group("on-demand", "ON_DEMAND", Fn.slice(vars.nodeInstanceTypes, 0, 1));

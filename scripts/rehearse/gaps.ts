@@ -82,6 +82,31 @@ export const OVERRIDES: readonly Override[] = [
   },
   {
     kind: "resource",
+    type: "aws_codeconnections_connection",
+    reason: "moto 5.2.1 has no CodeConnections service",
+    values: {
+      id: arn("codeconnections", "connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789"),
+      arn: arn("codeconnections", "connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789"),
+      connection_status: '"PENDING"',
+    },
+  },
+  {
+    kind: "data",
+    type: "aws_codestarconnections_connection",
+    reason: "moto 5.2.1 has no CodeStar Connections service",
+    values: {
+      arn: arn("codeconnections", "connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789"),
+      connection_status: '"AVAILABLE"',
+    },
+  },
+  {
+    kind: "resource",
+    type: "aws_codebuild_webhook",
+    reason: "moto 5.2.1's CodeBuild has no CreateWebhook",
+    values: { url: '"https://codebuild.eu-west-1.amazonaws.com/webhooks/rehearsal"' },
+  },
+  {
+    kind: "resource",
     type: "aws_budgets_budget",
     reason: "moto 5.2.1 has no Budgets DescribeSubscribersForNotification",
     values: { arn: `"arn:aws:budgets::${ACCOUNT}:budget/rehearsal"` },
@@ -148,5 +173,46 @@ export const MASKS: readonly Mask[] = [
     type: "aws_vpc_security_group_egress_rule",
     attributes: ["description"],
     reason: "moto 5.2.1 does not return the description of a security-group rule",
+  },
+];
+
+/**
+ * Objects AWS creates by itself that moto does not, stood in for by a file written beside a module
+ * of the temporary copy (an `_override.tf` may replace an output; new blocks are added). Each says
+ * what AWS does instead.
+ */
+export interface StandIn {
+  /** Module folder name under terraform/modules. */
+  readonly module: string;
+  readonly reason: string;
+  /** New blocks (a plain .tf file: override files may only replace existing blocks). */
+  readonly add: string;
+  /** Replacements of existing blocks (an `_override.tf` file). */
+  readonly override: string;
+}
+
+export const STAND_INS: readonly StandIn[] = [
+  {
+    module: "eks",
+    reason:
+      "moto 5.2.1's DescribeCluster has no clusterSecurityGroupId (EKS creates eks-cluster-sg-<name> in the VPC); a rule-less group in the same VPC stands in so callers get a real group id",
+    add: `data "aws_security_group" "rehearsal_node_group_vpc" {
+  id = var.node_security_group_id
+}
+
+resource "aws_security_group" "rehearsal_cluster_sg" {
+  name        = "eks-cluster-sg-\${var.name}-rehearsal"
+  description = "Rehearsal stand-in for the security group EKS creates for the cluster"
+  vpc_id      = data.aws_security_group.rehearsal_node_group_vpc.vpc_id
+  egress      = []
+  ingress     = []
+  tags        = { Component = "eks" }
+}
+`,
+    override: `output "cluster_security_group_id" {
+  value       = aws_security_group.rehearsal_cluster_sg.id
+  description = "Rehearsal stand-in for the cluster security group."
+}
+`,
   },
 ];

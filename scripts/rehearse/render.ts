@@ -14,6 +14,8 @@ export const SERVICES: readonly (readonly [prefix: string, endpoint: string])[] 
   ["autoscaling", "autoscaling"],
   ["budgets", "budgets"],
   ["codebuild", "codebuild"],
+  ["codeconnections", "codeconnections"],
+  ["codestarconnections", "codestarconnections"],
   ["db_", "rds"],
   ["rds", "rds"],
   ["dynamodb", "dynamodb"],

@@ -12,7 +12,7 @@ import { PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { checkRoot, clientConfig, type CheckResult } from "./checks.ts";
 import { planChanges, type Change } from "./drift.ts";
 import { addEvent, emptyEvents, type TestEvents } from "./events.ts";
-import { MASKS, OVERRIDES } from "./gaps.ts";
+import { MASKS, OVERRIDES, STAND_INS } from "./gaps.ts";
 import {
   HOOK_DIR,
   renderHookModule,
@@ -84,6 +84,12 @@ export function prepare(root: RootName, tree: string, work: string, endpoint: st
   for (const folder of process.env.REHEARSE_UNMASKED === "1" ? [] : [".", ...sources]) {
     const masks = renderMaskOverride(readFileSync(join(dir, folder, "main.tf"), "utf8"), MASKS);
     if (masks) writeFileSync(join(dir, folder, "rehearse_masks_override.tf"), masks);
+  }
+  for (const source of sources) {
+    const standIn = STAND_INS.find((s) => source.endsWith(`/modules/${s.module}`));
+    if (!standIn) continue;
+    writeFileSync(join(dir, source, "rehearse_standin.tf"), standIn.add);
+    writeFileSync(join(dir, source, "rehearse_standin_override.tf"), standIn.override);
   }
   const services = [...typesIn([rootHcl, ...modules])]
     .map(serviceOf)

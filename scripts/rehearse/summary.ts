@@ -1,4 +1,4 @@
-import { MASKS, OVERRIDES } from "./gaps.ts";
+import { MASKS, OVERRIDES, STAND_INS } from "./gaps.ts";
 import type { Outcome } from "./evaluate.ts";
 
 /** A plain-text table with a header row. */
@@ -50,6 +50,9 @@ export function renderSummary(
     "",
     "== masked attributes: lifecycle.ignore_changes in the temporary copy (scripts/rehearse/gaps.ts)",
     ...MASKS.map((m) => `- ${m.type} ${m.attributes.join(", ")}: ${m.reason}`),
+    "",
+    "== stand-ins for objects AWS creates by itself (scripts/rehearse/gaps.ts)",
+    ...STAND_INS.map((s) => `- modules/${s.module}: ${s.reason}`),
     "",
     "== checks against the emulator (AWS SDK v3)",
     ...outcomes.flatMap((o) =>

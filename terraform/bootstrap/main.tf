@@ -166,6 +166,11 @@ resource "aws_dynamodb_table" "state_lock_table" {
   }
 }
 
+data "aws_iam_roles" "autoscaling_service_linked_role_lookup" {
+  name_regex  = "^AWSServiceRoleForAutoScaling$"
+  path_prefix = "/aws-service-role/autoscaling.amazonaws.com/"
+}
+
 resource "aws_iam_service_linked_role" "autoscaling_service_linked_role" {
   aws_service_name = "autoscaling.amazonaws.com"
   tags = {
