@@ -1,6 +1,6 @@
 /** The API under test as its own process (`node dist/server.js`, as in the image). */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,22 +27,26 @@ process.once("exit", () => children.forEach((child) => child.kill("SIGKILL")));
 export async function startApi(env: Record<string, string>, logLevel: string): Promise<Api> {
   const port = await freePort();
   const logFile = join(tmpdir(), `expense-bench-api-${process.pid}-${logLevel}.log`);
-  const log = createWriteStream(logFile);
+  // Production logs go to stdout and a collector reads them; here a file plays the collector.
+  // The file is the child's stdout itself: piped through this process, the access log (hundreds
+  // of megabytes at info) would cost the load generator's event loop, which shares this process,
+  // and slow the client down in the API's runs only (the ceiling server logs nothing).
+  const log = openSync(logFile, "w");
   const child = spawn(process.execPath, ["dist/server.js"], {
     cwd: API_DIR,
     env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port), LOG_LEVEL: logLevel },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", log, "inherit"],
   });
+  closeSync(log);
   children.add(child);
-  // Production logs go to stdout and a collector reads them; here a file plays the collector.
-  child.stdout!.pipe(log);
   const url = `http://127.0.0.1:${port}`;
-  const live = () =>
-    fetch(`${url}/health/live`).then(
+  // Traffic starts when readiness says so, as behind a load balancer (it waits for the pool).
+  const ready = () =>
+    fetch(`${url}/health/ready`).then(
       (res) => res.ok,
       () => false,
     );
-  await waitFor(async () => child.exitCode !== null || (await live()), 20_000, "API listening");
+  await waitFor(async () => child.exitCode !== null || (await ready()), 20_000, "API ready");
   if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
   return {
     url,
@@ -66,7 +70,6 @@ export async function startApi(env: Record<string, string>, logLevel: string): P
       await exited;
       children.delete(child);
       // A 10 s run at info writes hundreds of megabytes of access log: keep only its size.
-      log.end();
       rmSync(logFile, { force: true });
     },
   };

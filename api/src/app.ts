@@ -30,6 +30,8 @@ export interface AppDeps {
   corsOrigin?: "*" | string[];
   /** True once shutdown has begun. @default never */
   isDraining?: () => boolean;
+  /** True once the MySQL pool is warm (readiness waits for it). @default always */
+  isWarm?: () => boolean;
 }
 
 /** How long a scrape reuses the last MySQL ping for `expense_db_up`. */
@@ -44,6 +46,7 @@ export function createApp({
   repository = createTransactionRepository(db.orm, metrics),
   corsOrigin = "*",
   isDraining = () => false,
+  isWarm = () => true,
 }: AppDeps): Hono<AppEnv> {
   // strict: false answers /transaction/ and /health/ like /transaction and /health, as Express did.
   const app = new Hono<AppEnv>({ strict: false });
@@ -72,7 +75,12 @@ export function createApp({
   app.route("/transaction", transactionRoutes({ repository, cache, metrics }));
   app.route(
     "/health",
-    healthRoutes({ pingDatabase: () => db.ping(2_000), pingRedis: () => cache.ping(), isDraining }),
+    healthRoutes({
+      pingDatabase: () => db.ping(2_000),
+      pingRedis: () => cache.ping(),
+      isDraining,
+      isWarm,
+    }),
   );
   app.get("/metrics", async (c) => {
     const body = await metrics.registry.metrics();

@@ -16,13 +16,30 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * pino's timestamp field, formatted once per millisecond: under load many lines share a
+ * millisecond, and `toISOString()` was the largest part of an access line's cost.
+ */
+function isoTimestamp(): () => string {
+  let lastMs = -1;
+  let field = "";
+  return () => {
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      field = `,"timestamp":"${new Date(now).toISOString()}"`;
+    }
+    return field;
+  };
+}
+
 /** Builds the process logger. */
 export function createLogger({ level = "info", destination }: LoggerOptions = {}): Logger {
   const options = {
     level,
     messageKey: "message",
     // ISO time under the name log pipelines (Loki, CloudWatch Insights) look for first.
-    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    timestamp: isoTimestamp(),
     formatters: { level: (label: string) => ({ level: label }) },
     redact: {
       paths: [

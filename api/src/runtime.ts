@@ -11,7 +11,7 @@ import { databaseCredentials, redisCredentials } from "./auth/index.js";
 import type { Config } from "./config.js";
 import { createDatabase, type Database, type DatabaseOptions } from "./db/client.js";
 import type { AppEnv } from "./http/env.js";
-import { createLogger, type Logger } from "./logger.js";
+import { createLogger, describeError, type Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import {
   createTransactionRepository,
@@ -43,9 +43,18 @@ export interface Runtime {
   readonly cache: TransactionCache;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /**
+   * Resolves once the MySQL pool holds `DB_POOL_SIZE` open connections (retried every
+   * {@link POOL_WARM_UP_RETRY_MS} while MySQL is unreachable); readiness fails until then.
+   * Resolves without warming if the runtime is closed first.
+   */
+  readonly poolWarm: Promise<void>;
   /** Closes the pool and the Redis connection. */
   close(): Promise<void>;
 }
+
+/** Pause between pool warm-up attempts while MySQL is unreachable at start-up. */
+export const POOL_WARM_UP_RETRY_MS = 1_000;
 
 /** Builds the app over real connections (which open lazily: this never fails on a down dependency). */
 export function createRuntime(config: Config, options: RuntimeOptions = {}): Runtime {
@@ -68,6 +77,31 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     logger,
     ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
   });
+  // Open the whole pool before reporting ready: connections opened on demand made the first
+  // requests after a start wait for MySQL logins (issue #11, first write round).
+  let closed = false;
+  let warm = false;
+  const poolWarm = (async () => {
+    const started = performance.now();
+    while (!closed) {
+      try {
+        await db.warmUp(config.db.poolSize);
+        warm = true;
+        logger.info(
+          {
+            connections: config.db.poolSize,
+            durationMs: Math.round(performance.now() - started),
+          },
+          "database pool warmed",
+        );
+        return;
+      } catch (error) {
+        if (closed) return;
+        logger.warn({ err: describeError(error) }, "database pool warm-up failed, retrying");
+        await new Promise((resolve) => setTimeout(resolve, POOL_WARM_UP_RETRY_MS).unref());
+      }
+    }
+  })();
   const base = createTransactionRepository(db.orm, metrics);
   const app = createApp({
     db,
@@ -77,6 +111,7 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     repository: options.wrapRepository ? options.wrapRepository(base) : base,
     corsOrigin: config.corsOrigin,
     ...(options.isDraining ? { isDraining: options.isDraining } : {}),
+    isWarm: () => warm,
   });
   return {
     app,
@@ -84,7 +119,9 @@ export function createRuntime(config: Config, options: RuntimeOptions = {}): Run
     cache,
     metrics,
     logger,
+    poolWarm,
     async close() {
+      closed = true;
       await Promise.allSettled([db.close(), cache.close()]);
     },
   };

@@ -7,8 +7,9 @@
  *               ids are never reused, so an insert cannot make a cached row stale).
  * - `list:cur`, `page:cur:<after>:<limit>` (list generation) and `row:cur:<id>` (rows
  *   generation) hold `<generation>\n<JSON response body>`, with the TTL: the generation the body
- *   was loaded under. A read fetches the generation and the entry in one MGET and hits only when
- *   the tag equals the current generation.
+ *   was loaded under. A read fetches the generation and the entry in one MGET (shared by the
+ *   reads that start in the same event-loop turn, turn-batch.ts) and hits only when the tag
+ *   equals the current generation.
  *
  * Why generations instead of deleting keys: with DEL, a reader that missed before a write and
  * finishes its slow MySQL query after the write's DEL puts the old data back, and every later read
@@ -29,6 +30,7 @@ import { describeError, RateLimitedLog, type Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { FreshFlight } from "./fresh-flight.js";
 import { SingleFlight } from "./single-flight.js";
+import { TurnBatchedMget } from "./turn-batch.js";
 
 /** What a cached read is for; the `operation` label of the cache counters. */
 export type CacheOperation = "list" | "page" | "get_by_id" | "invalidate";
@@ -115,6 +117,8 @@ export class TransactionCache {
   readonly #flights = new SingleFlight<string | null>();
   /** Coalesces MySQL reads while Redis cannot give a generation (see fresh-flight.ts). */
   readonly #direct = new FreshFlight<string | null>();
+  /** The reads of one event-loop turn share one MGET (see turn-batch.ts). */
+  readonly #lookups: TurnBatchedMget;
   readonly #listGen: string;
   readonly #rowsGen: string;
   readonly #listPrefix: string;
@@ -137,6 +141,7 @@ export class TransactionCache {
     redis.defineCommand("expenseCacheStore", { numberOfKeys: 2, lua: STORE_SCRIPT });
     redis.defineCommand("expenseCacheBump", { lua: BUMP_SCRIPT });
     this.#redis = redis as Redis & ScriptedRedis;
+    this.#lookups = new TurnBatchedMget((keys) => redis.mget(keys));
     this.#ttl = ttlSeconds;
     this.#metrics = metrics;
     this.#log = new RateLimitedLog(logger);
@@ -222,12 +227,13 @@ export class TransactionCache {
       return { body: await direct(), cache: "miss" };
     }
     // One entry per read key, tagged with the generation it was loaded under: `<gen>\n<body>`.
-    // A hit is one MGET of the generation and the entry (no Lua: a script per read cost Redis
-    // CPU that the cached-read bench showed); a tag other than the current generation is a miss.
+    // A hit is one read of the generation and the entry (no Lua: a script per read cost Redis
+    // CPU that the cached-read bench showed), shared with the other reads of the same turn (one
+    // MGET per turn); a tag other than the current generation is a miss.
     const entryKey = `${prefix}cur${suffix}`;
     let gen: string;
     try {
-      const [current, entry] = await this.#redis.mget(genKey, entryKey);
+      const [current, entry] = await this.#lookups.get([genKey, entryKey]);
       if (
         current !== null &&
         entry !== null &&

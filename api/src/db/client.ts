@@ -23,6 +23,12 @@ export interface Database {
   readonly pool: Pool;
   /** Resolves when MySQL answers `SELECT 1` within `timeoutMs`, rejects otherwise. */
   ping(timeoutMs?: number): Promise<void>;
+  /**
+   * Opens `count` pooled connections at once and runs a round trip on each, so the first
+   * requests after start-up neither wait for logins nor meet cold connections. Rejects when
+   * any of them fails.
+   */
+  warmUp(count: number): Promise<void>;
   /** Open, idle and waiting counts of the pool (for the pool gauge). */
   poolStats(): { all: number; free: number; queued: number };
   /** Waits for checked-out connections to be released, then closes the pool. */
@@ -202,6 +208,23 @@ export function createDatabase(config: DatabaseConfig, options: DatabaseOptions 
       } finally {
         clearTimeout(timer);
       }
+    },
+    async warmUp(count) {
+      const held: PoolConnection[] = [];
+      const open = async (): Promise<void> => {
+        const connection = await acquire();
+        held.push(connection);
+        await connection.query({ sql: "SELECT 1", timeout: queryTimeoutMs });
+      };
+      // All at once and held until every one is open: released one by one, the pool would
+      // hand the same idle connection back instead of opening the next.
+      const results = await Promise.allSettled(Array.from({ length: count }, open));
+      const failed = results.find((result) => result.status === "rejected");
+      for (const connection of held) {
+        if (failed) connection.destroy();
+        else connection.release();
+      }
+      if (failed) throw failed.reason;
     },
     poolStats() {
       return {

@@ -20,6 +20,11 @@ export interface HealthDeps {
   pingRedis(): Promise<boolean>;
   /** True once shutdown has begun: readiness fails so the load balancer stops sending traffic. */
   isDraining(): boolean;
+  /**
+   * True once the MySQL pool has opened its connections at start-up: until then readiness
+   * fails (`starting`), so no traffic arrives to wait for logins. @default always
+   */
+  isWarm?(): boolean;
 }
 
 async function timed(check: () => Promise<boolean>): Promise<DependencyCheck> {
@@ -30,7 +35,12 @@ async function timed(check: () => Promise<boolean>): Promise<DependencyCheck> {
 }
 
 /** Builds the router mounted at `/health`. */
-export function healthRoutes({ pingDatabase, pingRedis, isDraining }: HealthDeps): Hono<AppEnv> {
+export function healthRoutes({
+  pingDatabase,
+  pingRedis,
+  isDraining,
+  isWarm = () => true,
+}: HealthDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   const allowed = methodNotAllowed(["GET", "HEAD", "OPTIONS"]);
 
@@ -47,14 +57,17 @@ export function healthRoutes({ pingDatabase, pingRedis, isDraining }: HealthDeps
       timed(pingRedis),
     ]);
     const draining = isDraining();
-    const ready = database.status === "up" && !draining;
+    const warm = isWarm();
+    const ready = database.status === "up" && !draining && warm;
     const status = draining
       ? "draining"
-      : !ready
+      : database.status !== "up"
         ? "unavailable"
-        : redis.status === "up"
-          ? "ok"
-          : "degraded";
+        : !warm
+          ? "starting"
+          : redis.status === "up"
+            ? "ok"
+            : "degraded";
     return c.json({ status, checks: { database, redis } }, ready ? 200 : 503);
   });
   app.all("/ready", allowed);

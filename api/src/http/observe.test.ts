@@ -81,7 +81,8 @@ describe("correlation id and access log", () => {
       { ...db.config, user: "nobody", password: "pw-must-not-leak" },
       inject("testRedisUrl"),
     );
-    const broken = await createTestRuntime(config, { logger: failing.logger });
+    // Its pool can never warm up (every login is refused): do not wait for it.
+    const broken = await createTestRuntime(config, { logger: failing.logger, waitForPool: false });
     try {
       const res = await broken.app.request("/transaction", {
         method: "POST",

@@ -9,6 +9,7 @@ import { matchedRoutes, routePath } from "hono/route";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { AppEnv } from "./env.js";
+import { requestHeader, setResponseHeader } from "./headers.js";
 
 /** Route label of requests no route matched (404s): never the raw path, which clients control. */
 export const UNMATCHED_ROUTE = "unmatched";
@@ -54,12 +55,12 @@ export function observe({ metrics, logger }: ObserveOptions): MiddlewareHandler<
   const access = logger.child({}, { redact: { paths: [] } });
   return async function observeMiddleware(c, next) {
     const started = performance.now();
-    const correlationId = c.req.header("x-correlation-id");
-    const requestId = pickRequestId(c.req.header("x-request-id"), correlationId);
+    const correlationId = requestHeader(c, "x-correlation-id");
+    const requestId = pickRequestId(requestHeader(c, "x-request-id"), correlationId);
     c.set("requestId", requestId);
     // Set before the handler builds its response: a header added afterwards makes Hono rebuild it.
-    c.header("X-Request-Id", requestId);
-    if (correlationId !== undefined) c.header("X-Correlation-Id", requestId);
+    setResponseHeader(c, "X-Request-Id", requestId);
+    if (correlationId !== undefined) setResponseHeader(c, "X-Correlation-Id", requestId);
     await next();
     const seconds = (performance.now() - started) / 1_000;
     const method = c.req.method;

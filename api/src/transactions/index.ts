@@ -21,7 +21,12 @@ export interface TransactionRoutesDeps {
   metrics: Metrics;
 }
 
-const JSON_HEADERS = { "Content-Type": "application/json" } as const;
+/**
+ * Headers of a cached body's answer: a fresh object each time, because @hono/node-server writes
+ * the Content-Length into the object it is given (a shared one would carry the first body's
+ * length to every later answer).
+ */
+const jsonHeaders = (): Record<string, string> => ({ "Content-Type": "application/json" });
 
 const notFound = (id: number): ApiError =>
   new ApiError(404, "not_found", `transaction with id ${id} not found`, "id");
@@ -52,7 +57,7 @@ export function transactionRoutes({
     });
     c.set("cache", read.cache);
     if (read.body === null) throw notFound(id);
-    return c.body(read.body, 200, JSON_HEADERS);
+    return c.body(read.body, 200, jsonHeaders());
   };
 
   const deleteOne = async (c: Context<AppEnv>, id: number, legacy: boolean): Promise<Response> => {
@@ -81,14 +86,14 @@ export function transactionRoutes({
         return JSON.stringify({ result: rows, next });
       });
       c.set("cache", read.cache);
-      return c.body(read.body!, 200, JSON_HEADERS);
+      return c.body(read.body!, 200, jsonHeaders());
     }
     const read = await cache.readList(async () =>
       JSON.stringify({ result: await repository.list() }),
     );
     c.set("cache", read.cache);
     // The cached value is the finished body: a hit costs no JSON parse or stringify.
-    return c.body(read.body!, 200, JSON_HEADERS);
+    return c.body(read.body!, 200, jsonHeaders());
   });
 
   app.post("/", async (c) => {

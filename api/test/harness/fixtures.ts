@@ -145,15 +145,17 @@ export async function waitFor(
 /** A runtime on a test database and a private key prefix, with Redis connected. */
 export async function createTestRuntime(
   config: Config,
-  options: RuntimeOptions & { waitForRedis?: boolean } = {},
+  options: RuntimeOptions & { waitForRedis?: boolean; waitForPool?: boolean } = {},
 ): Promise<Runtime> {
-  const { waitForRedis = true, ...rest } = options;
+  const { waitForRedis = true, waitForPool = true, ...rest } = options;
   const runtime = createRuntime(config, {
     logger: createLogger({ level: "silent" }),
     keyPrefix: `test:${randomBytes(6).toString("hex")}:`,
     ...rest,
   });
   if (waitForRedis) await waitFor(() => runtime.cache.isUp(), 5_000, "redis ready");
+  // As a load balancer would: no traffic before readiness, which waits for the warm pool.
+  if (waitForPool) await runtime.poolWarm;
   return runtime;
 }
 
