@@ -20,6 +20,14 @@ export interface Api {
   memory(): { rss: number; peak: number } | undefined;
 }
 
+/** CPU time (user + system) a process has used, in microseconds; undefined off Linux. */
+export function processCpuMicros(pid: number | undefined): number | undefined {
+  if (process.platform !== "linux" || !pid) return undefined;
+  // Fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second).
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 const children = new Set<ChildProcess>();
 process.once("exit", () => children.forEach((child) => child.kill("SIGKILL")));
 
@@ -51,12 +59,7 @@ export async function startApi(env: Record<string, string>, logLevel: string): P
   return {
     url,
     logBytes: () => statSync(logFile).size,
-    cpuMicros: () => {
-      if (process.platform !== "linux" || !child.pid) return undefined;
-      // Fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second).
-      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return (Number(fields[11]) + Number(fields[12])) * 10_000;
-    },
+    cpuMicros: () => processCpuMicros(child.pid),
     memory: () => {
       if (process.platform !== "linux" || !child.pid) return undefined;
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import autocannon, { type Request } from "autocannon";
 import { waitFor, type TestDatabase } from "../test/harness/fixtures.js";
 import { freePort } from "../test/harness/servers.js";
-import { startApi, type Api } from "./api-process.js";
+import { processCpuMicros, startApi, type Api } from "./api-process.js";
 import { percentile } from "./stats.js";
 
 const BENCH_DIR = fileURLToPath(new URL(".", import.meta.url));
@@ -88,15 +88,29 @@ export async function runCeilingSection(api: Api, seconds: number, connections: 
     const request: Request[] = [{ method: "GET", path: "/transaction" }];
     await load(ceilingUrl, request, 2, connections);
     await load(api.url, request, 2, connections);
-    const rounds: Array<{ target: string; run: ReadRun }> = [];
+    // CPU time per answer of each server process: on a machine other jobs load, requests/s
+    // follow the scheduler's share as much as the code, CPU per request much less.
+    const ceilingCpu = () => processCpuMicros(child.pid);
+    const measured = async (url: string, cpu: () => number | undefined) => {
+      const before = cpu();
+      const run = await load(url, request, seconds, connections);
+      const after = cpu();
+      const answers = run.requestsPerSecond * seconds;
+      const cpuMicrosPerRequest =
+        before === undefined || after === undefined || answers === 0
+          ? undefined
+          : Math.round(((after - before) / answers) * 10) / 10;
+      return { ...run, cpuMicrosPerRequest };
+    };
+    const rounds: Array<{ target: string; run: ReadRun & { cpuMicrosPerRequest?: number } }> = [];
     for (let round = 0; round < 2; round += 1) {
       rounds.push({
         target: "ceiling (bare Hono, body in memory)",
-        run: await load(ceilingUrl, request, seconds, connections),
+        run: await measured(ceilingUrl, ceilingCpu),
       });
       rounds.push({
         target: "API cached GET /transaction",
-        run: await load(api.url, request, seconds, connections),
+        run: await measured(api.url, () => api.cpuMicros()),
       });
     }
     const mean = (target: string) => {
@@ -106,11 +120,30 @@ export async function runCeilingSection(api: Api, seconds: number, connections: 
     const ratio = Math.round((mean(rounds[1]!.target) / mean(rounds[0]!.target)) * 100) / 100;
     for (const { target, run } of rounds) {
       console.log(
-        `${target}: ${run.requestsPerSecond} req/s, p50 ${run.p50} ms, p95 ${run.p95} ms, p97.5 ${run.p975} ms, non-2xx ${run.non2xx}`,
+        `${target}: ${run.requestsPerSecond} req/s, p50 ${run.p50} ms, p95 ${run.p95} ms, p97.5 ${run.p975} ms, non-2xx ${run.non2xx}, server CPU ${run.cpuMicrosPerRequest ?? "n/a"} µs/req`,
       );
     }
     console.log(`cached GET /transaction at ${ratio} of the ceiling (target >= 0.5)`);
-    return { bodyBytes: Buffer.byteLength(body), rounds, ratio };
+    const cpuMean = (target: string): number | undefined => {
+      const own = rounds.filter((r) => r.target === target).map((r) => r.run.cpuMicrosPerRequest);
+      let sum = 0;
+      for (const value of own) {
+        if (value === undefined) return undefined;
+        sum += value;
+      }
+      return sum / own.length;
+    };
+    const [ceilingCpuMean, apiCpuMean] = [cpuMean(rounds[0]!.target), cpuMean(rounds[1]!.target)];
+    const cpuRatio =
+      ceilingCpuMean && apiCpuMean
+        ? Math.round((ceilingCpuMean / apiCpuMean) * 100) / 100
+        : undefined;
+    if (cpuRatio !== undefined) {
+      console.log(
+        `server CPU per request: API ${apiCpuMean!.toFixed(1)} µs, ceiling ${ceilingCpuMean!.toFixed(1)} µs (ceiling/API ${cpuRatio})`,
+      );
+    }
+    return { bodyBytes: Buffer.byteLength(body), rounds, ratio, cpuRatio };
   } finally {
     child.kill("SIGTERM");
     rmSync(bodyFile, { force: true });
