@@ -87,7 +87,7 @@ export class PlatformStack extends Stack {
     // ServiceMonitor CRD), and the EFK option's OpenSearch setup objects when it is on.
     createDashboards(ctx, namespaces.monitoring.metadata.name);
     installOpenCost(ctx, namespaces.monitoring.metadata.name, [monitoringStack]);
-    createOpenSearchSetup(ctx, namespaces.logging.metadata.name);
+    createOpenSearchSetup(ctx, namespaces.logging.metadata.name, after);
     installFluentBit(ctx, namespaces.logging.metadata.name, after);
     installClusterAutoscaler(ctx, after);
     installMetricsServer(ctx, after);
