@@ -102,6 +102,8 @@ export function createOpenSearchSetupJob(
             runAsNonRoot: true,
             runAsUser: "65534",
             runAsGroup: "65534",
+            // Lets the non-root containers read the projected web identity token.
+            fsGroup: "65534",
             seccompProfile: { type: "RuntimeDefault" },
           },
           initContainer: [

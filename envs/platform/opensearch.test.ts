@@ -118,7 +118,7 @@ describe("OpenSearch setup Job: the EFK switch", () => {
       "aws configure export-credentials --format env > /credentials/env",
     );
     expect(pod.container[0]!.command).toEqual(["/bin/sh", `/setup/${SETUP_SCRIPT_KEY}`]);
-    expect(pod.security_context).toMatchObject({ run_as_non_root: true });
+    expect(pod.security_context).toMatchObject({ run_as_non_root: true, fs_group: "65534" });
     for (const c of [...pod.init_container, ...pod.container])
       expect(c.security_context, c.name).toEqual({
         allow_privilege_escalation: false,
