@@ -15,7 +15,7 @@ import {
   type FakeDomainState,
   type FakeOpenSearch,
   type FakeOptions,
-} from "./opensearch-testing.ts";
+} from "./opensearch-testing/index.ts";
 import { SETUP_SCRIPT_KEY, SETUP_SCRIPT_PATH } from "./opensearch-setup-job.ts";
 import { ISM_POLICY_ID, LOG_INDEX_PREFIX, LOG_WRITER_ROLE } from "./opensearch.ts";
 import { PlatformStack } from "./stack.ts";

@@ -16,7 +16,7 @@ import {
   RoleMappingRequest,
   RoleRequest,
   STATIC_ACTION_GROUPS,
-} from "./opensearch-testing.ts";
+} from "./opensearch-testing/index.ts";
 import { SETUP_IMAGES, SETUP_SCRIPT_KEY, SETUP_SCRIPT_PATH } from "./opensearch-setup-job.ts";
 import {
   ISM_POLICY_ID,
