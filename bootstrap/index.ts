@@ -1,17 +1,23 @@
+import { CodeconnectionsConnection } from "@cdktf/provider-aws/lib/codeconnections-connection";
+import { DataAwsIamRoles } from "@cdktf/provider-aws/lib/data-aws-iam-roles";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
-import { Aspects, Fn, LocalBackend, TerraformOutput, Token } from "cdktf";
+import { Aspects, Fn, LocalBackend, TerraformOutput, Token, type TerraformVariable } from "cdktf";
 import { Stack } from "../kit/stack.ts";
 import type { Construct } from "constructs";
 import type { AccountConfig } from "../envs/schema.ts";
 import { AwsContext } from "../kit/kms.ts";
 import { configureAwsRoot } from "../kit/root-stack.ts";
 import { ComponentTag } from "../kit/tags.ts";
+import { githubConnectionName } from "../envs/root-stack.ts";
 import { declareVariables } from "../kit/variables.ts";
 import { bootstrapInputs } from "./inputs.ts";
 import { ImageRepository } from "./ecr.ts";
 import { GithubOidc, type CiEnvironment } from "./github-oidc.ts";
 import { subjectTemplateCommand } from "./github-claims.ts";
 import { StateStore } from "./state-store.ts";
+
+/** The EC2 Auto Scaling service-linked role's fixed name. */
+export const AUTOSCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForAutoScaling";
 
 /**
  * The account bootstrap, applied once by an administrator before any environment: the state
@@ -58,7 +64,21 @@ export class BootstrapStack extends Stack {
       abortIncompleteUploadDays: vars.abortIncompleteUploadDays,
     });
 
-    // Exists once per account; EKS node groups' encrypted volumes are created through it.
+    // Exists once per account; EKS node groups' encrypted volumes are created through it, and the
+    // nodes' EBS key policy names it. The count follows the variable only (never the lookup: once
+    // created, the lookup finds the role and a lookup-driven count would plan to delete it). The
+    // lookup only makes "missing and not created" a plan-time error instead of a KMS error later.
+    const existing = new DataAwsIamRoles(this, "autoscaling-service-linked-role-lookup", {
+      nameRegex: `^${AUTOSCALING_SERVICE_LINKED_ROLE}$`,
+      pathPrefix: "/aws-service-role/autoscaling.amazonaws.com/",
+    });
+    const createVariable = this.node.findChild(
+      "variable-create_autoscaling_service_linked_role",
+    ) as TerraformVariable;
+    createVariable.addValidation({
+      condition: `\${var.create_autoscaling_service_linked_role || length(${existing.fqn}.names) > 0}`,
+      errorMessage: `${AUTOSCALING_SERVICE_LINKED_ROLE} does not exist in this account (new account): set create_autoscaling_service_linked_role = true so the bootstrap creates it (the EKS node volume key policy names it).`,
+    });
     new IamServiceLinkedRole(this, "autoscaling-service-linked-role", {
       count: Token.asNumber(Fn.conditional(vars.createAutoscalingServiceLinkedRole, 1, 0)),
       awsServiceName: "autoscaling.amazonaws.com",
@@ -97,10 +117,21 @@ export class BootstrapStack extends Stack {
       description:
         "ARN of the KMS key that encrypts state; set it as state.kmsKeyArn in envs/account.ts.",
     });
+    // Created PENDING: an administrator authorises it once in the console (docs/ci.md) before
+    // any environment's in-VPC CI runner can register with GitHub.
+    const connection = new CodeconnectionsConnection(this, "github-connection", {
+      name: githubConnectionName(account.project),
+      providerType: "GitHub",
+      tags: { Name: githubConnectionName(account.project) },
+    });
     const byEnv = (roles: Record<string, { arn: string }>) =>
       Object.fromEntries(Object.entries(roles).map(([env, role]) => [env, role.arn]));
     const outputs: Record<string, [unknown, string]> = {
       ecr_repository_url: [images.repository.repositoryUrl, "URL of the API image repository."],
+      github_connection_arn: [
+        connection.arn,
+        "GitHub connection of the CI runners; authorise it once in the console (status must be AVAILABLE).",
+      ],
       github_oidc_provider_arn: [github.provider.arn, "ARN of the GitHub Actions OIDC provider."],
       github_plan_role_arn: [
         github.planRole.arn,

@@ -51,7 +51,7 @@ export const bootstrapInputs: InputSpec<BootstrapInputs> = {
   }),
   createAutoscalingServiceLinkedRole: boolVar({
     description:
-      "Create the EC2 Auto Scaling service-linked role, which the EKS node volume key policy names (KMS rejects a policy naming a role that does not exist). Set false when the account already has it.",
-    default: true,
+      "Create the EC2 Auto Scaling service-linked role AWSServiceRoleForAutoScaling, which the EKS node volume key policy names (KMS rejects a policy naming a role that does not exist). Most accounts already have it (any Auto Scaling group creates it), so the default is false; the plan stops with a message when the role is missing, and then this must be true (new account). Keep it true afterwards: setting it back to false would delete the role.",
+    default: false,
   }),
 };

@@ -67,6 +67,7 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TypeActions>> = {
   "data.aws_caller_identity": NONE,
   "data.aws_default_tags": NONE,
   "data.aws_iam_policy_document": NONE,
+  "data.aws_iam_roles": { read: ["iam:ListRoles"] },
   "data.aws_partition": NONE,
   "data.aws_region": { read: ["ec2:DescribeRegions"] },
   "data.aws_eks_addon_version": { read: ["eks:DescribeAddonVersions"] },
@@ -383,6 +384,62 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TypeActions>> = {
       "sns:TagResource",
       "sns:UntagResource",
     ],
+  },
+  aws_sns_topic_subscription: {
+    read: ["sns:GetSubscriptionAttributes", "sns:ListSubscriptionsByTopic"],
+    write: ["sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes"],
+  },
+  aws_acm_certificate: {
+    read: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
+    write: [
+      "acm:RequestCertificate",
+      "acm:DeleteCertificate",
+      "acm:AddTagsToCertificate",
+      "acm:RemoveTagsFromCertificate",
+    ],
+  },
+  aws_acm_certificate_validation: {
+    read: ["acm:DescribeCertificate"],
+    note: "Waits for the certificate to be issued; creates nothing.",
+  },
+  aws_route53_record: {
+    read: ["route53:ListResourceRecordSets", "route53:GetHostedZone", "route53:GetChange"],
+    write: ["route53:ChangeResourceRecordSets"],
+  },
+  "data.aws_route53_zone": {
+    read: ["route53:ListHostedZones", "route53:GetHostedZone", "route53:ListTagsForResource"],
+  },
+  aws_codebuild_project: {
+    read: ["codebuild:BatchGetProjects"],
+    write: [
+      "codebuild:CreateProject",
+      "codebuild:UpdateProject",
+      "codebuild:DeleteProject",
+      // The project's source authenticates through the bootstrap's GitHub connection.
+      "codeconnections:PassConnection",
+      "codeconnections:UseConnection",
+      // A project in the VPC: CodeBuild checks the subnets and security groups with the caller's rights.
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+    ],
+    iam: { pass: ["iam:PassRole"] },
+  },
+  aws_codebuild_webhook: {
+    read: ["codebuild:BatchGetProjects"],
+    write: ["codebuild:CreateWebhook", "codebuild:UpdateWebhook", "codebuild:DeleteWebhook"],
+  },
+  aws_codeconnections_connection: {
+    read: ["codeconnections:GetConnection", "codeconnections:ListTagsForResource"],
+    write: [
+      "codeconnections:CreateConnection",
+      "codeconnections:DeleteConnection",
+      "codeconnections:TagResource",
+      "codeconnections:UntagResource",
+    ],
+  },
+  "data.aws_codestarconnections_connection": {
+    read: ["codestar-connections:ListConnections", "codestar-connections:GetConnection"],
   },
   aws_sns_topic_policy: {
     read: ["sns:GetTopicAttributes"],

@@ -41,8 +41,8 @@ describe("inventory of the synthesized stacks", () => {
   it("counts what the <env> stack and its modules create", () => {
     const d = inventory(dev);
     // Flow logs, EKS secrets, EKS logs, EBS, app logs, RDS, RDS logs, ElastiCache, its logs,
-    // bastion, budget alerts: one key per purpose.
-    expect(d.kmsKeys).toBe(11);
+    // bastion, budget alerts, the Alertmanager topic, the CI runner's logs: one key per purpose.
+    expect(d.kmsKeys).toBe(13);
     expect(d.natGateways).toBe(1);
     expect(d.elasticIps).toBe(1);
     expect(d.instances).toBe(1);

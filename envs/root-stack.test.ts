@@ -1,3 +1,4 @@
+import { environmentTunables } from "./root-stack.ts";
 import { describe, expect, it } from "vitest";
 import { synthAll } from "../test/synth.ts";
 import { ENVIRONMENTS } from "./index.ts";
@@ -17,9 +18,11 @@ describe("environment root stacks", () => {
       const modules = synthesized.stackJson(environment).module ?? {};
       expect(Object.keys(modules).sort()).toEqual([
         "addon_roles",
+        "alerts",
         "app_identity",
         "bastion",
         "budgets",
+        "ci_runner",
         "eks",
         "elasticache",
         "logging",
@@ -98,6 +101,16 @@ describe("environment root stacks", () => {
       transit_encryption_enabled: true,
       at_rest_encryption_enabled: "true",
     });
+  });
+
+  it("refuse a Graviton bastion type at the root, as the bastion module does", () => {
+    const spec = environmentTunables.bastionInstanceType;
+    expect(spec.schema.safeParse("t3.small").success).toBe(true);
+    expect(spec.schema.safeParse("t4g.small").success).toBe(false);
+    const validation = JSON.stringify(
+      synthesized.stackJson("dev").variable?.bastion_instance_type?.validation,
+    );
+    expect(validation).toContain("x86_64 EC2 instance type");
   });
 
   it("size the bastion and nodes per environment", () => {

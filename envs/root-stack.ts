@@ -1,3 +1,4 @@
+import { DataAwsCodestarconnectionsConnection } from "@cdktf/provider-aws/lib/data-aws-codestarconnections-connection";
 import { Fn, TerraformOutput } from "cdktf";
 import { Stack } from "../kit/stack.ts";
 import type { Construct } from "constructs";
@@ -15,9 +16,13 @@ import { network } from "../modules/network/index.ts";
 import { networkInputs } from "../modules/network/inputs.ts";
 import { securityGroups } from "../modules/security-groups/index.ts";
 import { addonRoles } from "../modules/addon-roles/index.ts";
+import { alerts } from "../modules/alerts/index.ts";
 import { appIdentity } from "../modules/app-identity/index.ts";
 import { bastion } from "../modules/bastion/index.ts";
+import { bastionInputs } from "../modules/bastion/inputs.ts";
 import { budgets } from "../modules/budgets/index.ts";
+import { certificate } from "../modules/certificate/index.ts";
+import { ciRunner } from "../modules/ci-runner/index.ts";
 import { eks } from "../modules/eks/index.ts";
 import { elasticache } from "../modules/elasticache/index.ts";
 import { logging } from "../modules/logging/index.ts";
@@ -37,6 +42,9 @@ export const APP_NAMESPACE = "expense";
 
 /** Kubernetes group of the CI deploy role; the platform stack binds it to the chart's monitoring objects. */
 export const DEPLOYER_GROUP = "expense-deployers";
+
+/** Name of the account's CodeConnections GitHub connection (created by the bootstrap). */
+export const githubConnectionName = (project: string): string => `${project}-github`;
 
 /** The tunables of an environment: top-level variables whose defaults come from `envs/<env>.ts`. */
 export interface EnvironmentTunables {
@@ -73,9 +81,9 @@ export const environmentTunables: InputSpec<EnvironmentTunables> = {
   bastionEnabled: boolVar({
     description: "Whether the environment has a bastion host (Session Manager).",
   }),
-  bastionInstanceType: common.ec2InstanceType(
-    "EC2 instance type of the bastion host, e.g. t3.small.",
-  ),
+  // The module's own spec: x86_64 only, so a Graviton type fails here (zod before synth, the
+  // root's validation block at plan time) instead of only inside the module.
+  bastionInstanceType: bastionInputs.instanceType,
   bastionSshCidrs: common.cidrList(
     "IPv4 CIDRs allowed to SSH to the bastion; empty means Session Manager only.",
   ),
@@ -227,6 +235,8 @@ export class EnvironmentStack extends Stack {
       subnetIds: net.outputs.dataSubnetIds,
       securityGroupId: groups.outputs.rdsSecurityGroupId,
       instanceClass: vars.rdsInstanceClass,
+      engineVersion: config.rds.engineVersion,
+      engineLifecycleSupport: config.rds.engineLifecycleSupport,
       multiAz: config.rds.multiAz,
       allocatedStorageGb: config.rds.allocatedStorageGb,
       maxAllocatedStorageGb: config.rds.maxAllocatedStorageGb,
@@ -295,8 +305,48 @@ export class EnvironmentStack extends Stack {
       alertEmails: account.alertEmails,
       environmentTag: vars.environment,
     });
+    // The ALB's certificate: an existing one (certificateArn), or one requested and DNS-validated
+    // in the hosted zone when host names are configured; none without a domain.
+    const { ingress } = config;
+    const certificateArn =
+      config.certificateArn ||
+      (ingress.apiHost
+        ? certificate.call(this, "certificate", {
+            name,
+            hostedZone: ingress.hostedZone,
+            domainNames: [ingress.apiHost, ingress.grafanaHost],
+          }).outputs.certificateArn
+        : "");
+    const alerting = alerts.call(this, "alerts", {
+      permissionsBoundaryArn,
+      name,
+      alertEmails: account.alertEmails,
+      oidcProviderArn: cluster.outputs.oidcProviderArn,
+      oidcIssuerHost: cluster.outputs.oidcIssuerHost,
+    });
+
+    // Cluster-facing CI jobs (the platform apply, helm deploys) run inside the VPC: the API
+    // endpoint stays private. The GitHub connection is the bootstrap's, authorised once by hand.
+    const github = new DataAwsCodestarconnectionsConnection(this, "github_connection", {
+      name: githubConnectionName(account.project),
+    });
+    const runner = ciRunner.call(this, "ci_runner", {
+      permissionsBoundaryArn,
+      name,
+      repositoryUrl: `https://github.com/${account.githubRepository}.git`,
+      connectionArn: github.arn,
+      vpcId: net.outputs.vpcId,
+      vpcCidr: net.outputs.vpcCidr,
+      privateSubnetIds: net.outputs.privateSubnetIds,
+      clusterSecurityGroupId: cluster.outputs.clusterSecurityGroupId,
+      logRetentionDays: vars.logRetentionDays,
+    });
 
     const outputs: Record<string, [unknown, string]> = {
+      ci_runner_project_name: [
+        runner.outputs.projectName,
+        "CodeBuild project of the in-VPC GitHub Actions runner (runs-on: codebuild-<name>-<run id>-<attempt>).",
+      ],
       vpc_id: [net.outputs.vpcId, "ID of the VPC."],
       vpc_cidr: [net.outputs.vpcCidr, "IPv4 CIDR block of the VPC."],
       public_subnet_ids: [
@@ -416,6 +466,18 @@ export class EnvironmentStack extends Stack {
       budget_alerts_topic_arn: [
         budget.outputs.snsTopicArn,
         "SNS topic that receives the budget alerts.",
+      ],
+      ingress_certificate_arn: [
+        certificateArn,
+        "ACM certificate of the ALB's HTTPS listener (empty when no ingress host is configured).",
+      ],
+      alerts_topic_arn: [
+        alerting.outputs.topicArn,
+        "SNS topic Alertmanager publishes the cluster's alerts to (e-mails subscribed).",
+      ],
+      alertmanager_role_arn: [
+        alerting.outputs.alertmanagerRoleArn,
+        "IAM role for Alertmanager's service account (IRSA), may publish to the alert topic only.",
       ],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) {

@@ -1,9 +1,16 @@
 import { z } from "zod";
 import { ConfigError, describeIssue } from "../kit/errors.ts";
 import { isIpv4Cidr, LOG_RETENTION_DAYS, PATTERNS } from "../kit/patterns.ts";
+import {
+  ENGINE_LIFECYCLE_SUPPORT,
+  ENGINE_SUPPORT_RULE,
+  rdsInputs,
+  STORAGE_AUTOSCALING_RULE,
+} from "../modules/rds/inputs.ts";
 
 const pattern = (regex: string, what: string) =>
   z.string().regex(new RegExp(regex), `must be ${what}`);
+const dnsName = pattern(PATTERNS.optionalDnsName, "a lower-case DNS name or empty");
 const ec2Type = pattern(PATTERNS.ec2InstanceType, "an EC2 instance type such as t3.medium");
 const cidr = z
   .string()
@@ -91,6 +98,12 @@ export const environmentSchema = z.strictObject({
     maxAllocatedStorageGb: z.number().int().max(65536),
     backupRetentionDays: z.number().int().min(7, "must be at least 7 days").max(35),
     deletionProtection: z.boolean(),
+    /** MySQL version; 8.0 only together with `engineLifecycleSupport` extended support. */
+    engineVersion: rdsInputs.engineVersion.schema.default(rdsInputs.engineVersion.default),
+    /** End-of-standard-support behaviour (cost choice), see modules/rds/inputs.ts. */
+    engineLifecycleSupport: z
+      .enum(ENGINE_LIFECYCLE_SUPPORT)
+      .default(rdsInputs.engineLifecycleSupport.default),
   }),
   redis: z.strictObject({
     nodeType: pattern(PATTERNS.cacheNodeType, "an ElastiCache node type such as cache.t4g.small"),
@@ -147,8 +160,25 @@ export const environmentSchema = z.strictObject({
     /** Monthly cost budget in USD; alerts at 80 % and 100 % actual, 100 % forecast. */
     monthlyLimitUsd: z.number().positive(),
   }),
-  /** ACM certificate ARN for the ALB's HTTPS listener; empty until one exists. */
+  /**
+   * ACM certificate ARN for the ALB's HTTPS listener, when the certificate exists outside this
+   * project; empty to have the `<env>` stack request one, DNS-validated in `ingress.hostedZone`.
+   */
   certificateArn: pattern(PATTERNS.optionalArn, "an ACM certificate ARN or empty").default(""),
+  /**
+   * The way in from the internet: host names of the API and Grafana on the ALB. All empty (the
+   * default): no certificate, no Ingress; nothing is exposed (docs/deployment.md).
+   */
+  ingress: z
+    .strictObject({
+      /** Route 53 public hosted zone the certificate is validated in, e.g. example.com. */
+      hostedZone: dnsName.default(""),
+      /** Host name of the API, inside the zone, e.g. api.dev.example.com. */
+      apiHost: dnsName.default(""),
+      /** Host name of Grafana, inside the zone, e.g. grafana.dev.example.com. */
+      grafanaHost: dnsName.default(""),
+    })
+    .default({ hostedZone: "", apiHost: "", grafanaHost: "" }),
 });
 
 /** Account-wide settings, parsed. */
@@ -194,11 +224,34 @@ export function defineEnvironment(
       api.minReplicas,
       `must not exceed api.maxReplicas (${api.maxReplicas})`,
     );
-  if (rds.maxAllocatedStorageGb < rds.allocatedStorageGb)
+  // The same rules the rds module's validation blocks apply at plan time.
+  if (!STORAGE_AUTOSCALING_RULE.test(rds.maxAllocatedStorageGb, rds.allocatedStorageGb))
     fail(
       "rds.maxAllocatedStorageGb",
       rds.maxAllocatedStorageGb,
-      "must be at least rds.allocatedStorageGb",
+      `must be at least 10 % above rds.allocatedStorageGb (${rds.allocatedStorageGb}); RDS storage autoscaling rejects a smaller limit`,
     );
+  if (!ENGINE_SUPPORT_RULE.test(rds.engineVersion, rds.engineLifecycleSupport))
+    fail(
+      "rds.engineVersion",
+      rds.engineVersion,
+      'is MySQL 8.0, past RDS end of standard support (2026-07-31): use 8.4, or choose 8.0 deliberately with rds.engineLifecycleSupport = "open-source-rds-extended-support" (billed as RDS Extended Support)',
+    );
+  const { ingress } = env;
+  const hosts = [
+    ["ingress.apiHost", ingress.apiHost],
+    ["ingress.grafanaHost", ingress.grafanaHost],
+  ] as const;
+  if (hosts.some(([, host]) => host) !== hosts.every(([, host]) => host))
+    fail("ingress", ingress, "set both apiHost and grafanaHost, or neither");
+  if (ingress.apiHost && !ingress.hostedZone && !env.certificateArn)
+    fail(
+      "ingress.hostedZone",
+      "",
+      "is required to validate a certificate when certificateArn is empty",
+    );
+  for (const [field, host] of hosts)
+    if (host && ingress.hostedZone && !host.endsWith(`.${ingress.hostedZone}`))
+      fail(field, host, `must be inside ingress.hostedZone (${ingress.hostedZone})`);
   return { ...env, account };
 }

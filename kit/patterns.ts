@@ -30,6 +30,8 @@ export const PATTERNS = {
   awsAccountId: "^[0-9]{12}$",
   /** ARN of an IAM role (paths allowed). */
   iamRoleArn: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",
+  /** DNS name (lower case, at least two labels), e.g. api.dev.example.com; empty for "not set". */
+  optionalDnsName: "^(([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63})?$",
   /** ARN of any AWS resource, or empty for "not set". */
   optionalArn: "^(arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+)?$",
 } as const;

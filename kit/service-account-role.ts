@@ -16,6 +16,7 @@ export interface ServiceAccountRoleProps {
   readonly namespace: string;
   readonly serviceAccount: string;
   readonly policyName: string;
+  /** Inline policy statements; empty = no inline policy (the managed policies say it all). */
   readonly statements: DataAwsIamPolicyDocumentStatement[];
   /**
    * Managed policies to attach by construct id, e.g.
@@ -35,7 +36,8 @@ export interface ServiceAccountRoleProps {
 export class ServiceAccountRole extends Construct {
   readonly arn: string;
   readonly role: IamRole;
-  readonly policy: IamRolePolicy;
+  /** The inline policy; undefined when `statements` is empty. */
+  readonly policy?: IamRolePolicy;
   readonly attachments: IamRolePolicyAttachment[];
 
   constructor(scope: Construct, id: string, props: ServiceAccountRoleProps) {
@@ -63,14 +65,16 @@ export class ServiceAccountRole extends Construct {
       assumeRolePolicy: trust.json,
       tags: { Name: props.roleName },
     });
-    const policy = new DataAwsIamPolicyDocument(this, "permissions", {
-      statement: props.statements,
-    });
-    this.policy = new IamRolePolicy(this, "policy", {
-      name: props.policyName,
-      role: this.role.id,
-      policy: policy.json,
-    });
+    if (props.statements.length > 0) {
+      const policy = new DataAwsIamPolicyDocument(this, "permissions", {
+        statement: props.statements,
+      });
+      this.policy = new IamRolePolicy(this, "policy", {
+        name: props.policyName,
+        role: this.role.id,
+        policy: policy.json,
+      });
+    }
     this.attachments = Object.entries(props.managedPolicyArns ?? {}).map(
       ([policyId, policyArn]) =>
         new IamRolePolicyAttachment(this, policyId, { role: this.role.name, policyArn }),

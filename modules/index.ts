@@ -1,7 +1,10 @@
 import { addonRoles } from "./addon-roles/index.ts";
+import { alerts } from "./alerts/index.ts";
 import { appIdentity } from "./app-identity/index.ts";
 import { bastion } from "./bastion/index.ts";
 import { budgets } from "./budgets/index.ts";
+import { certificate } from "./certificate/index.ts";
+import { ciRunner } from "./ci-runner/index.ts";
 import { eks } from "./eks/index.ts";
 import { elasticache } from "./elasticache/index.ts";
 import { logging } from "./logging/index.ts";
@@ -22,5 +25,8 @@ export const MODULES = [
   addonRoles,
   appIdentity,
   budgets,
+  alerts,
+  certificate,
   openSearch,
+  ciRunner,
 ] as const;

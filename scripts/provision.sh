@@ -29,9 +29,9 @@ if ! command -v terraform >/dev/null; then
   echo "terraform is not on PATH: the terraform validate checks cannot run" >&2
   return 1 2>/dev/null || exit 1
 fi
-terraform version -json | head -3
+terraform version | sed -n 1p # sed reads to the end: no SIGPIPE under pipefail
 # A provider mirror lets `terraform init` run offline.
-if [ -d /opt/tf-plugins ]; then
+if [ -z "${TF_PLUGIN_DIR:-}" ] && [ -d /opt/tf-plugins ]; then
   export TF_PLUGIN_DIR=/opt/tf-plugins
 fi
 
@@ -61,6 +61,6 @@ fi
 echo "== moto"
 # The AWS emulator the apply rehearsals run against.
 if ! command -v moto_server >/dev/null; then
-  echo "moto_server is not on PATH: install it with pip install 'moto[server]'" >&2
+  echo "moto_server is not on PATH: npm run rehearse needs moto 5.2.1 (pip install 'moto[server]==5.2.1')" >&2
   return 1 2>/dev/null || exit 1
 fi

@@ -115,7 +115,7 @@ describe.runIf(terraformBinary())("terraform", () => {
     expect(result.stderr).toContain("region must be an AWS region such as eu-west-1.");
     expect(result.stderr).toContain("environment must be one of dev, staging, production.");
     expect(result.stderr).toContain(
-      "bastion_instance_type must be an EC2 instance type such as t3.medium.",
+      "bastion_instance_type must be an x86_64 EC2 instance type such as t3.small",
     );
   });
 

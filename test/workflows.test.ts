@@ -1,19 +1,31 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { CI_WORKFLOWS } from "../bootstrap/github-claims.ts";
+import { actionlint, actionlintDir } from "./actionlint.ts";
 
 interface Step {
   name?: string;
   uses?: string;
-  with?: Record<string, string>;
+  run?: string;
+  id?: string;
+  if?: string;
+  with?: Record<string, string | number | boolean>;
 }
 interface Job {
   permissions?: Record<string, string> | string;
   environment?: string;
+  needs?: string | string[];
+  if?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  "runs-on"?: string;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
   steps?: Step[];
-  strategy?: { matrix?: { environment?: string[] } };
+  strategy?: { matrix?: { environment?: string[] | string } };
 }
 interface Workflow {
+  on: Record<string, unknown>;
   permissions?: Record<string, string> | string;
   concurrency?: unknown;
   jobs: Record<string, Job>;
@@ -21,38 +33,61 @@ interface Workflow {
 
 const dir = ".github/workflows";
 const files = readdirSync(dir).filter((f) => f.endsWith(".yml"));
+const load = (file: string) => parse(readFileSync(`${dir}/${file}`, "utf8")) as Workflow;
 const workflows = files.map((file) => ({
   file,
   text: readFileSync(`${dir}/${file}`, "utf8"),
-  workflow: parse(readFileSync(`${dir}/${file}`, "utf8")) as Workflow,
+  workflow: load(file),
 }));
+const terraform = load("terraform.yml");
+const api = load("api.yml");
+const delivery = load("delivery.yml");
+const needsOf = (job: Job) => [job.needs ?? []].flat();
+const ENVS = ["dev", "staging", "production"] as const;
+/** The runs-on label of the environment's CodeBuild-hosted runner inside its VPC (modules/ci-runner). */
+const IN_VPC = (env: string) =>
+  `codebuild-expense-${env}-ci-runner-\${{ github.run_id }}-\${{ github.run_attempt }}`;
+const steps = (job: Job) => job.steps ?? [];
+const runs = (job: Job) =>
+  steps(job)
+    .map((s) => s.run ?? "")
+    .join("\n");
 
 describe("GitHub workflows", () => {
-  it("exist for infrastructure, the API and the chart", () => {
-    expect(files.sort()).toEqual(expect.arrayContaining(["api.yml", "chart.yml", "terraform.yml"]));
-  });
+  it("actionlint reports no finding in any workflow (and does report a broken one)", async () => {
+    expect(await actionlintDir(dir)).toEqual([]);
+    const broken = await actionlint(
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n",
+      "broken.yml",
+    );
+    expect(broken.length).toBeGreaterThan(0);
+  }, 60_000);
 
   it.each(workflows.map((w) => [w.file, w]))(
-    "%s: read-only or empty top-level permissions and a concurrency group",
+    "%s: read-only or empty top-level permissions",
     (_file, { workflow }) => {
       const top = workflow.permissions;
       expect(top === undefined ? "missing" : JSON.stringify(top)).toMatch(
         /^(\{\}|\{"contents":"read"\})$/,
       );
-      expect(workflow.concurrency).toBeDefined();
     },
   );
 
   it.each(workflows.map((w) => [w.file, w]))(
-    "%s: id-token only on jobs that assume an AWS role",
+    "%s: id-token only on jobs that assume an AWS role (or call workflows that do), and each login is checked",
     (_file, { workflow }) => {
       for (const [name, job] of Object.entries(workflow.jobs)) {
-        const assumes = (job.steps ?? []).some((s) =>
-          s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+        const perms = typeof job.permissions === "object" ? job.permissions : {};
+        for (const [scope, level] of Object.entries(perms))
+          expect(`${name}: ${scope}=${level}`).toMatch(/: (contents=read|id-token=write)$/);
+        const calls = job.uses?.startsWith("./.github/workflows/") ?? false;
+        const list = steps(job);
+        const logins = list.flatMap((s, i) =>
+          s.uses?.startsWith("aws-actions/configure-aws-credentials@") ? [i] : [],
         );
-        const idToken =
-          typeof job.permissions === "object" && job.permissions["id-token"] === "write";
-        expect(idToken, `${name}`).toBe(assumes);
+        expect(perms["id-token"] === "write", name).toBe(logins.length > 0 || calls);
+        // `aws sts get-caller-identity` right after every OIDC login prints the assumed role.
+        for (const i of logins) expect(list[i + 1]?.run, name).toBe("aws sts get-caller-identity");
       }
     },
   );
@@ -61,28 +96,145 @@ describe("GitHub workflows", () => {
     "%s: every step named, every action pinned to a full commit SHA with its version",
     (_file, { workflow, text }) => {
       for (const [name, job] of Object.entries(workflow.jobs)) {
-        for (const step of job.steps ?? []) {
+        for (const step of steps(job)) {
           expect(step.name, `${name}: ${JSON.stringify(step)}`).toBeTruthy();
           if (step.uses) expect(step.uses, name).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
         }
       }
-      for (const line of text.split("\n").filter((l) => /uses: /.test(l)))
-        expect(line).toMatch(/@[0-9a-f]{40} # v\d/);
+      for (const line of text.split("\n").filter((l) => /^\s*(- )?uses: [^.]/.test(l)))
+        expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
     },
   );
 
-  it("assumes apply and deploy roles only inside a GitHub environment (production's needs approval)", () => {
-    let checked = 0;
+  it("assumes apply and deploy roles only inside a GitHub environment, in the files the roles trust", () => {
+    const seen: string[] = [];
     for (const { file, workflow } of workflows) {
       for (const [name, job] of Object.entries(workflow.jobs)) {
-        const role = (job.steps ?? []).map((s) => s.with?.["role-to-assume"] ?? "").join(" ");
-        if (!/AWS_(APPLY|DEPLOY)_ROLE_ARN/.test(role)) continue;
-        expect(job.environment, `${file}: ${name}`).toBeTruthy();
-        checked++;
+        const role = steps(job)
+          .map((s) => String(s.with?.["role-to-assume"] ?? ""))
+          .join(" ");
+        const kind = /AWS_APPLY_ROLE_ARN/.test(role)
+          ? "apply"
+          : /AWS_DEPLOY_ROLE_ARN/.test(role)
+            ? "deploy"
+            : /AWS_PLAN_ROLE_ARN/.test(role)
+              ? "plan"
+              : undefined;
+        if (!kind) continue;
+        // The role trusts job_workflow_ref = this file (bootstrap/github-claims.ts).
+        expect(file, `${name}`).toBe(CI_WORKFLOWS[kind]);
+        if (kind !== "plan")
+          expect(job.environment, `${file}: ${name}`).toBe("${{ inputs.environment }}");
+        seen.push(`${file}:${name}`);
       }
     }
-    expect(checked).toBe(3);
-    const apply = workflows.find((w) => w.file === "terraform.yml")!.workflow.jobs.apply!;
-    expect(apply.strategy?.matrix?.environment).toEqual(["dev", "staging", "production"]);
+    expect(seen.sort()).toEqual([
+      "api.yml:deploy",
+      "api.yml:image",
+      "terraform.yml:apply",
+      "terraform.yml:plan",
+      "terraform.yml:platform-apply",
+      "terraform.yml:platform-plan",
+    ]);
+  });
+
+  it("delivery runs on main: per environment infra, then platform, then the API, dev -> staging -> production", () => {
+    expect(Object.keys(delivery.on)).toEqual(["push"]);
+    expect(delivery.concurrency).toBeUndefined();
+    const call = (name: string) => delivery.jobs[name]!;
+    let previous: string | undefined;
+    for (const env of ENVS) {
+      expect(call(env).uses).toBe("./.github/workflows/terraform.yml");
+      expect(call(env).with).toEqual({ environment: env });
+      if (previous) expect(needsOf(call(env))).toContain(`${previous}-api`);
+      const app = call(`${env}-api`);
+      expect(app.uses).toBe("./.github/workflows/api.yml");
+      expect(app.with?.environment).toBe(env);
+      // The app deploy needs the env's terraform call, whose last jobs are both applies.
+      expect(needsOf(app)).toContain(env);
+      if (env !== "dev")
+        expect(app.with?.["image-digest"]).toBe("${{ needs.dev-api.outputs.digest }}");
+      previous = env;
+    }
+    expect(call("dev-api").with?.build).toBe(true);
+  });
+
+  it("terraform.yml: apply consumes the plan artifact; the platform root follows the env apply on the in-VPC runner", () => {
+    const { plan, apply } = terraform.jobs as Record<string, Job>;
+    const platformPlan = terraform.jobs["platform-plan"]!;
+    const platformApply = terraform.jobs["platform-apply"]!;
+    for (const [p, a, suffix] of [
+      [plan!, apply!, ""],
+      [platformPlan, platformApply, "-platform"],
+    ] as const) {
+      expect(runs(p)).toMatch(/terraform plan .*-out=tfplan/);
+      expect(runs(p)).toMatch(/terraform show -no-color tfplan/);
+      expect(runs(p)).toContain("$GITHUB_STEP_SUMMARY");
+      const upload = steps(p).find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+      expect(upload?.with?.name).toBe(`tfplan-\${{ matrix.environment }}${suffix}`);
+      expect(needsOf(a)).toContain(p === plan ? "plan" : "platform-plan");
+      const download = steps(a).find((s) => s.uses?.startsWith("actions/download-artifact@"));
+      expect(download?.with?.name).toBe(`tfplan-\${{ inputs.environment }}${suffix}`);
+      expect(runs(a)).toMatch(/terraform apply [^\n]* tfplan$/m);
+      expect(runs(a)).not.toMatch(/terraform plan/);
+      expect(a.if).toBe("github.event_name != 'pull_request'");
+      expect(a.concurrency?.["cancel-in-progress"]).toBe(false);
+      expect(a.concurrency?.group).toContain("${{ inputs.environment }}");
+    }
+    expect(needsOf(platformPlan)).toEqual(["plan", "apply"]);
+    expect(platformPlan["runs-on"]).toBe(IN_VPC("${{ matrix.environment }}"));
+    expect(platformApply["runs-on"]).toBe(IN_VPC("${{ inputs.environment }}"));
+    expect(plan!["runs-on"]).toBe("ubuntu-24.04");
+  });
+
+  it("pull requests plan every root, <env>-platform included, and never apply or deploy", () => {
+    expect(Object.keys(terraform.on)).toEqual(["pull_request", "workflow_call"]);
+    for (const job of [terraform.jobs.plan!, terraform.jobs["platform-plan"]!])
+      expect(job.strategy?.matrix?.environment).toContain(
+        `github.event_name == 'pull_request' && '${JSON.stringify(ENVS)}'`,
+      );
+    expect(Object.keys(api.on)).not.toContain("pull_request");
+    for (const { file, workflow } of workflows)
+      if ("pull_request" in workflow.on && file !== "terraform.yml")
+        expect(JSON.stringify(workflow.jobs), file).not.toMatch(/terraform apply|helm upgrade/);
+  });
+
+  it("ci.yml runs the full .ci/run on every pull request and push, with no path filter", () => {
+    const ci = load("ci.yml");
+    expect(ci.on).toEqual({ pull_request: null, push: { branches: ["main"] } });
+    expect(runs(ci.jobs.check!)).toContain("bash .ci/run");
+  });
+
+  it("api.yml: multi-arch image pushed once, deployed by digest from the in-VPC runner, smoke-tested, rolled back on failure", () => {
+    const { image, deploy } = api.jobs as Record<string, Job>;
+    const build = steps(image!).find((s) => s.uses?.startsWith("docker/build-push-action@"));
+    expect(build?.with?.platforms).toBe("linux/amd64,linux/arm64");
+    expect(build?.with?.tags).toBe("${{ vars.ECR_REPOSITORY_URL }}:sha-${{ github.sha }}");
+    expect(deploy!["runs-on"]).toBe(IN_VPC("${{ inputs.environment }}"));
+    expect(deploy!.concurrency).toEqual({
+      group: "deploy-${{ inputs.environment }}",
+      "cancel-in-progress": false,
+    });
+    const script = runs(deploy!);
+    expect(script).toMatch(/tag="\$\{ENVIRONMENT\}-\$\{COMMIT\}"/);
+    expect(script).toContain("--set image.digest=");
+    expect(script).not.toContain("image.tag");
+    for (const flag of [
+      "--set config.existingConfigMap=expense-api-platform",
+      "--set serviceAccount.create=false",
+      "--set serviceAccount.name=expense-api",
+      "--set migration.serviceAccountName=expense-api-migrate",
+      "--wait",
+    ])
+      expect(script).toContain(flag);
+    expect(script).toContain("/health/ready");
+    expect(script).toMatch(/\/transaction \| jq -e/);
+    const rollback = steps(deploy!).find((s) => s.run?.startsWith("helm rollback"));
+    expect(rollback?.if).toMatch(/^failure\(\)/);
+    // Redeploy or roll back a given tag by hand.
+    expect(Object.keys((api.on.workflow_dispatch as { inputs: object }).inputs)).toEqual([
+      "environment",
+      "image-tag",
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { addonRolesInputs } from "../../modules/addon-roles/inputs.ts";
+import { alertsInputs } from "../../modules/alerts/inputs.ts";
 import { loggingInputs } from "../../modules/logging/inputs.ts";
 
 /** A spec entry's default, which must exist: the platform uses the modules' service-account names. */
@@ -34,6 +35,13 @@ export const ADDON_ACCOUNTS = {
     serviceAccount: defaultOf(
       addonRolesInputs.loadBalancerControllerServiceAccount,
       "addonRoles.loadBalancerControllerServiceAccount",
+    ),
+  },
+  alertmanager: {
+    namespace: defaultOf(alertsInputs.alertmanagerNamespace, "alerts.alertmanagerNamespace"),
+    serviceAccount: defaultOf(
+      alertsInputs.alertmanagerServiceAccount,
+      "alerts.alertmanagerServiceAccount",
     ),
   },
 } as const;

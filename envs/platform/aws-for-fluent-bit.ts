@@ -10,7 +10,9 @@ import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 export const AWS_FOR_FLUENT_BIT_CHART = {
   chart: "aws-for-fluent-bit",
   repository: "https://aws.github.io/eks-charts",
-  version: "0.2.1",
+  // Verified 2026-11-28: stable/aws-for-fluent-bit/Chart.yaml at 2942cdc (2026-02-03) of
+  // github.com/aws/eks-charts (no per-chart tags), the newest; app AWS for Fluent Bit 3.2.1.
+  version: "0.2.0",
 } as const satisfies PinnedChart;
 
 /** Key Fluent Bit's kubernetes filter merges a container's JSON log line under. */

@@ -1,13 +1,20 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import { ADDON_ACCOUNTS } from "./accounts.ts";
 import type { PlatformContext } from "./context.ts";
+import { ingressClassValues } from "./ingress.ts";
 import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 
-/** AWS Load Balancer Controller v2.14.0, whose IAM policy modules/addon-roles carries. */
+/**
+ * AWS Load Balancer Controller v3.5.0. Its docs/install/iam_policy.json is byte-identical to
+ * v2.14.0's, the policy modules/addon-roles carries (compared at the tags v2.14.0 and v3.5.0 of
+ * github.com/kubernetes-sigs/aws-load-balancer-controller, 2026-11-28).
+ */
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART = {
   chart: "aws-load-balancer-controller",
   repository: "https://aws.github.io/eks-charts",
-  version: "1.14.0",
+  // Verified 2026-11-28: stable/aws-load-balancer-controller/Chart.yaml at 5239609 (2026-08-03) of
+  // github.com/aws/eks-charts (no per-chart tags), the newest; appVersion v3.5.0.
+  version: "3.5.0",
 } as const satisfies PinnedChart;
 
 /**
@@ -33,6 +40,7 @@ export function installLoadBalancerController(ctx: PlatformContext): Release {
         name: lbc.serviceAccount,
         annotations: { [ROLE_ANNOTATION]: ctx.output("load_balancer_controller_role_arn") },
       },
+      ...ingressClassValues(ctx),
     },
   );
 }

@@ -2,6 +2,7 @@ import { AWS_FOR_FLUENT_BIT_CHART } from "./aws-for-fluent-bit.ts";
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from "./aws-load-balancer-controller.ts";
 import { CLUSTER_AUTOSCALER_CHART } from "./cluster-autoscaler.ts";
 import { KUBE_PROMETHEUS_STACK_CHART } from "./kube-prometheus-stack.ts";
+import { METRICS_SERVER_CHART } from "./metrics-server.ts";
 import { OPENCOST_CHART } from "./opencost.ts";
 import type { PinnedChart } from "./release.ts";
 
@@ -15,5 +16,6 @@ export const PLATFORM_CHARTS = {
   awsForFluentBit: AWS_FOR_FLUENT_BIT_CHART,
   clusterAutoscaler: CLUSTER_AUTOSCALER_CHART,
   awsLoadBalancerController: AWS_LOAD_BALANCER_CONTROLLER_CHART,
+  metricsServer: METRICS_SERVER_CHART,
   openCost: OPENCOST_CHART,
 } as const satisfies Record<string, PinnedChart>;

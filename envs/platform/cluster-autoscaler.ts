@@ -5,14 +5,17 @@ import type { PlatformContext } from "./context.ts";
 import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 
 /**
- * Cluster autoscaler 1.34.1: its minor version must match the clusters' Kubernetes minor
+ * Cluster autoscaler 1.34.2: its minor version must match the clusters' Kubernetes minor
  * (a test checks every environment).
  * @see https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases
  */
 export const CLUSTER_AUTOSCALER_CHART = {
   chart: "cluster-autoscaler",
   repository: "https://kubernetes.github.io/autoscaler",
-  version: "9.52.1",
+  // Verified 2026-11-28: tag cluster-autoscaler-chart-9.53.0 (a2db9eb, 2025-12-03) of
+  // github.com/kubernetes/autoscaler, appVersion 1.34.2: the newest chart for Kubernetes 1.34
+  // (9.54.0 and later ship 1.35.x).
+  version: "9.53.0",
 } as const satisfies PinnedChart;
 
 /** Kubernetes minor version the pinned cluster autoscaler is built for. */

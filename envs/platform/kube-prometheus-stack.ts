@@ -1,18 +1,36 @@
 import type { Release } from "@cdktf/provider-helm/lib/release";
 import type { ITerraformDependable } from "cdktf";
+import { ADDON_ACCOUNTS } from "./accounts.ts";
+import { alertmanagerConfig } from "./alertmanager.ts";
 import type { PlatformContext } from "./context.ts";
 import { grafanaCloudWatchValues } from "./grafana-cloudwatch.ts";
-import { pinnedRelease, type PinnedChart } from "./release.ts";
+import { grafanaIngressValues } from "./ingress.ts";
+import { pinnedRelease, ROLE_ANNOTATION, type PinnedChart } from "./release.ts";
 
 /** Prometheus Operator, Prometheus, Alertmanager, Grafana, kube-state-metrics, node-exporter. */
 export const KUBE_PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
   repository: "https://prometheus-community.github.io/helm-charts",
-  version: "81.4.5",
+  // Verified 2026-11-28: tag kube-prometheus-stack-88.5.3 (ea930ba, 2026-08-21, the newest) of
+  // github.com/prometheus-community/helm-charts; app v0.93.1, Grafana subchart 12.11.1.
+  version: "88.5.3",
 } as const satisfies PinnedChart;
 
 /** Share of the Prometheus volume its samples may fill before the oldest blocks are dropped. */
 export const PROMETHEUS_RETENTION_SIZE_SHARE = 0.9;
+
+/**
+ * Control-plane components EKS runs out of reach (controller manager, scheduler, etcd) and
+ * kube-proxy, whose metrics listen on 127.0.0.1 in EKS's add-on: their scrape targets and rules
+ * would only ever report them down.
+ * @see https://docs.aws.amazon.com/eks/latest/userguide/prometheus.html
+ */
+export const UNREACHABLE_ON_EKS = [
+  "kubeControllerManager",
+  "kubeScheduler",
+  "kubeEtcd",
+  "kubeProxy",
+] as const;
 
 /** What the kube-prometheus-stack release is wired to. */
 export interface KubePrometheusStackProps {
@@ -34,7 +52,21 @@ export function kubePrometheusStackValues(
 ): Record<string, unknown> {
   const { platform } = ctx.config;
   const storageGb = platform.prometheusStorageGb;
+  const alertmanager = ADDON_ACCOUNTS.alertmanager;
   return {
+    ...Object.fromEntries(UNREACHABLE_ON_EKS.map((component) => [component, { enabled: false }])),
+    alertmanager: {
+      serviceAccount: {
+        create: true,
+        name: alertmanager.serviceAccount,
+        annotations: { [ROLE_ANNOTATION]: ctx.output("alertmanager_role_arn") },
+      },
+      config: alertmanagerConfig({
+        topicArn: ctx.output("alerts_topic_arn"),
+        region: ctx.region,
+        environment: ctx.config.environment,
+      }),
+    },
     prometheus: {
       prometheusSpec: {
         retention: `${platform.prometheusRetentionDays}d`,
@@ -60,16 +92,21 @@ export function kubePrometheusStackValues(
       },
     },
     grafana: {
-      // Empty: the Grafana chart generates a random password into the Secret
-      // `kube-prometheus-stack-grafana` (key admin-password) and keeps it on upgrades; it is
-      // never in git nor in Terraform state. Read it with kubectl when needed.
-      adminPassword: "",
+      // The cluster, node and workload dashboards of the chart (R4.5).
+      defaultDashboardsEnabled: true,
+      ingress: grafanaIngressValues(ctx),
+      // No adminPassword (nor admin.existingSecret): the Grafana chart generates a random one into
+      // the Secret `kube-prometheus-stack-grafana` (key admin-password) and keeps it on upgrades
+      // (its `grafana.password` helper looks the Secret up); it is never in git nor in Terraform
+      // state. Read it with kubectl (docs/deployment.md).
       // No volume: dashboards and data sources are provisioned from ConfigMaps, and the
       // sqlite database holds only UI state (users, preferences) that may be lost.
       persistence: { enabled: false },
       // CloudWatch data source with the read-only IRSA role (logs dashboard, billing dashboard).
       ...grafanaCloudWatchValues(ctx),
       sidecar: {
+        // The Prometheus data source, provisioned as the default one (R4.3).
+        datasources: { enabled: true, defaultDatasourceEnabled: true, isDefaultDatasource: true },
         dashboards: {
           enabled: true,
           label: "grafana_dashboard",

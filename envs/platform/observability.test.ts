@@ -131,7 +131,10 @@ describe("EFK switch", () => {
     expect(values(off.platform, "aws_for_fluent_bit")).toContain(
       squash(`"opensearch" = { "enabled" = false }`),
     );
-    expect(off.platform.resource?.kubernetes_service_account_v1).toBeUndefined();
+    // The API's service accounts exist either way; only the setup account follows the switch.
+    expect(off.platform.resource?.kubernetes_service_account_v1).not.toHaveProperty(
+      "opensearch_setup_account",
+    );
     expect(configMaps(off.platform)["opensearch_setup_config"]).toBeUndefined();
   });
 

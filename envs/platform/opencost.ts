@@ -13,6 +13,7 @@ import { pinnedRelease, type PinnedChart } from "./release.ts";
 export const OPENCOST_CHART = {
   chart: "opencost",
   repository: "https://opencost.github.io/opencost-helm-chart",
+  // Verified 2026-11-28: tag opencost-2.5.17 (725bb939) of github.com/opencost/opencost-helm-chart.
   version: "2.5.17",
 } as const satisfies PinnedChart;
 

@@ -20,6 +20,16 @@ export interface ReleaseOptions {
   readonly dependsOn?: ITerraformDependable[];
 }
 
+/** The values each release was created with, for tests that check them against the chart's keys. */
+const VALUES = new WeakMap<Release, { chart: PinnedChart; values: Record<string, unknown> }>();
+
+/** The pinned chart and the values (before encoding) of a release made by `pinnedRelease`. */
+export function releaseValues(
+  release: Release,
+): { chart: PinnedChart; values: Record<string, unknown> } | undefined {
+  return VALUES.get(release);
+}
+
 /**
  * An atomic Helm release of a pinned chart, named after the chart, with its values as one
  * `yamlencode` expression (so remote-state references stay Terraform expressions).
@@ -33,7 +43,7 @@ export function pinnedRelease(
   values: Record<string, unknown>,
   options: ReleaseOptions = {},
 ): Release {
-  return new Release(scope, releaseId, {
+  const release = new Release(scope, releaseId, {
     name: chart.chart,
     namespace,
     repository: chart.repository,
@@ -46,4 +56,6 @@ export function pinnedRelease(
     timeout: options.timeout ?? 600,
     dependsOn: options.dependsOn,
   });
+  VALUES.set(release, { chart, values });
+  return release;
 }

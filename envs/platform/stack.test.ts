@@ -98,7 +98,7 @@ describe("platform root stacks", () => {
     expect(namespaces.sort()).toEqual(["amazon-cloudwatch", "expense", "monitoring"]);
   });
 
-  it("install the four add-ons from pinned charts and repositories", () => {
+  it("install every pinned add-on (metrics-server included) from its chart and repository", () => {
     for (const { environment } of ENVIRONMENTS) {
       const releases = releasesOf(platform(environment));
       const pinned = Object.values(PLATFORM_CHARTS);
@@ -121,6 +121,9 @@ describe("platform root stacks", () => {
       );
       expect(releases.cluster_autoscaler?.namespace).toBe("kube-system");
       expect(releases.aws_load_balancer_controller?.namespace).toBe("kube-system");
+      // The HPA's resource metrics API: EKS does not ship metrics-server.
+      expect(releases.metrics_server?.namespace).toBe("kube-system");
+      expect(releases.metrics_server?.chart).toBe("metrics-server");
     }
   });
 
@@ -157,7 +160,8 @@ describe("platform root stacks", () => {
     expect(kps).toContain('"label" = "grafana_dashboard", "labelValue" = "1"');
     expect(kps).toContain('"searchNamespace" = "ALL"');
     // No admin password in git or state: the chart generates one into a Secret.
-    expect(kps).toContain('"adminPassword" = ""');
+    expect(kps).not.toContain("adminPassword");
+    expect(kps).not.toContain("existingSecret");
     expect(valuesOf(platform("dev"), "kube_prometheus_stack")).toContain('"retention" = "3d"');
 
     const fluentBit = valuesOf(json, "aws_for_fluent_bit");

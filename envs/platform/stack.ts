@@ -12,6 +12,7 @@ import { installClusterAutoscaler } from "./cluster-autoscaler.ts";
 import type { PlatformContext } from "./context.ts";
 import { createDeployerMonitoringRbac } from "./deployer-rbac.ts";
 import { installKubePrometheusStack } from "./kube-prometheus-stack.ts";
+import { installMetricsServer } from "./metrics-server.ts";
 import { createDashboards } from "./dashboards.ts";
 import { createNamespaces } from "./namespaces.ts";
 import { installOpenCost } from "./opencost.ts";
@@ -89,6 +90,7 @@ export class PlatformStack extends Stack {
     createOpenSearchSetup(ctx, namespaces.logging.metadata.name);
     installFluentBit(ctx, namespaces.logging.metadata.name, after);
     installClusterAutoscaler(ctx, after);
+    installMetricsServer(ctx, after);
 
     createApiSettings(ctx, namespaces.app);
     createDeployerMonitoringRbac(ctx, namespaces.app);

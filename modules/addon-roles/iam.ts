@@ -15,7 +15,7 @@ const resourceTagPresent = {
 };
 
 /**
- * The AWS Load Balancer Controller's published IAM policy (v2.14, `docs/install/iam_policy.json`),
+ * The AWS Load Balancer Controller's published IAM policy (v2.14 = v3.5, `docs/install/iam_policy.json`),
  * statement by statement with its conditions: writes are limited to resources carrying the
  * controller's `elbv2.k8s.aws/cluster` tag, and tags may only be set when creating them. ARNs use
  * the current partition instead of the literal `aws`.

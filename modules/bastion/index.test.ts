@@ -100,8 +100,9 @@ describe("bastion module", () => {
     expect(main).not.toMatch(/ignore_changes = \[\s*"ami"/);
   });
 
-  it("installs the MySQL and Redis clients on first boot", () => {
-    expect(instance.user_data).toContain("dnf install -y mariadb105 redis6");
+  it("installs the MySQL client only: no Redis client without a route to 6379", () => {
+    expect(instance.user_data).toContain("dnf install -y mariadb105\n");
+    expect(instance.user_data).not.toContain("redis");
   });
 
   it("creates nothing when disabled: every resource and data source is counted by enabled", () => {

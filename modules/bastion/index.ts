@@ -17,12 +17,16 @@ import { bastionOutputs } from "./outputs.ts";
 export const AMI_PARAMETER =
   "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 
-/** First boot: the clients operators need; the SSM agent is already part of Amazon Linux 2023. */
+/**
+ * First boot: the MySQL client operators need; the SSM agent is already part of Amazon Linux 2023.
+ * No Redis client: the bastion has no route to 6379 (the Redis group admits only the EKS nodes),
+ * and the cache holds nothing an operator must edit by hand; flushing it is an API concern.
+ */
 const USER_DATA = [
   "#!/bin/bash",
   "set -euo pipefail",
-  "# mysql client (MariaDB 10.5) and redis6-cli, both with TLS support.",
-  "dnf install -y mariadb105 redis6",
+  "# mysql client (MariaDB 10.5) with TLS support.",
+  "dnf install -y mariadb105",
   "",
 ].join("\n");
 

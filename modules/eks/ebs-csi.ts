@@ -104,7 +104,11 @@ export class EbsCsiDriver extends Construct {
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
       tags: { Name: `${clusterName}-${EBS_CSI_ADDON}` },
-      dependsOn: [...props.nodeGroups, this.role.policy, ...this.role.attachments],
+      dependsOn: [
+        ...props.nodeGroups,
+        ...(this.role.policy ? [this.role.policy] : []),
+        ...this.role.attachments,
+      ],
     });
   }
 }

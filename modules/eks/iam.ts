@@ -51,14 +51,12 @@ export class ServiceRole extends Construct {
 }
 
 /**
- * Policies of the worker nodes: join the cluster, run the VPC CNI (it uses the node role; IRSA
- * for aws-node is a later refinement), pull images from ECR, and be reachable with Session Manager
+ * Policies of the worker nodes: join the cluster, pull images from ECR, and be reachable with Session Manager
  * instead of SSH.
  * @see https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html
  */
 export const NODE_POLICIES = {
   "worker-node": "AmazonEKSWorkerNodePolicy",
-  cni: "AmazonEKS_CNI_Policy",
   "ecr-read-only": "AmazonEC2ContainerRegistryReadOnly",
   ssm: "AmazonSSMManagedInstanceCore",
 } as const;

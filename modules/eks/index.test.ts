@@ -278,7 +278,7 @@ describe("eks nodes", () => {
     expect(main).not.toContain('"scaling_config[0].desired_size"');
   });
 
-  it("waits for every node role policy attachment before creating a group", () => {
+  it("waits for every node role policy attachment and the vpc-cni add-on before creating a group", () => {
     const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");
     const nodePolicies = Object.entries(attachments)
       .filter(([name]) => name.startsWith("node_role_"))
@@ -286,13 +286,14 @@ describe("eks nodes", () => {
     expect(nodePolicies.sort()).toEqual([
       "AmazonEC2ContainerRegistryReadOnly",
       "AmazonEKSWorkerNodePolicy",
-      "AmazonEKS_CNI_Policy",
       "AmazonSSMManagedInstanceCore",
     ]);
-    const expected = Object.keys(attachments)
-      .filter((name) => name.startsWith("node_role_"))
-      .map((name) => `aws_iam_role_policy_attachment.${name}`)
-      .sort();
+    const expected = [
+      ...Object.keys(attachments)
+        .filter((name) => name.startsWith("node_role_"))
+        .map((name) => `aws_iam_role_policy_attachment.${name}`),
+      "aws_eks_addon.addons_vpc_cni",
+    ].sort();
     for (const group of Object.values(groups)) {
       expect([...(group.depends_on as string[])].sort()).toEqual(expected);
     }
@@ -307,7 +308,11 @@ describe("eks nodes", () => {
         "${{ for bound, n in local.node_totals : bound => n - local.node_on_demand[bound] }}",
       node_group_counts:
         "${{ on_demand = local.node_on_demand.max > 0 ? 1 : 0, spot = local.node_spot.max > 0 ? 1 : 0 }}",
+      node_ami_type:
+        '${anytrue([for t in var.node_instance_types : can(regex("^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)[.]", t))]) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"}',
     });
+    for (const group of Object.values(groups))
+      expect(group.ami_type).toBe("${local.node_ami_type}");
   });
 });
 
@@ -508,6 +513,12 @@ describe("eks interface", () => {
     expect(call({ spotPercentage: 120 })).toThrow(
       /eks \(eks\): spotPercentage = 120: must be <= 100/,
     );
+    expect(call({ nodeInstanceTypes: ["m7g.large", "m6i.large"] })).toThrow(
+      /nodeInstanceTypes .*must all be of one architecture/,
+    );
+    expect(eksInputs.nodeInstanceTypes.schema.safeParse(["t4g.medium", "m7g.medium"]).success).toBe(
+      true,
+    );
     expect(call({ nodeInstanceTypes: ["t3.medium", "t3.large"] })).toThrow(
       /nodeInstanceTypes .*must all be of one size/,
     );
@@ -669,6 +680,14 @@ describe.runIf(terraformBinary())("eks with terraform", () => {
         "local.node_totals",
       );
       expect(result.code).not.toBe(0);
+      const mixed = await consoleEval(
+        { node_instance_types: ["m7g.large", "m6i.large"] },
+        "local.node_ami_type",
+      );
+      expect(mixed.code).not.toBe(0);
+      expect(mixed.stderr.replace(/\s+/g, " ")).toContain(
+        "node_instance_types must all be of one architecture",
+      );
       for (const message of [
         "cluster_version must be a Kubernetes minor version such as 1.34.",
         "desired_nodes must be between min_nodes and max_nodes.",
@@ -682,6 +701,18 @@ describe.runIf(terraformBinary())("eks with terraform", () => {
       }
     },
   );
+
+  it.concurrent.for<[string[], string]>([
+    [["t3.medium", "t3a.medium"], "AL2023_x86_64_STANDARD"],
+    [["g5.xlarge"], "AL2023_x86_64_STANDARD"],
+    [["t4g.medium"], "AL2023_ARM_64_STANDARD"],
+    [["m7g.large", "m7gd.large", "c7gn.large", "r8g.large"], "AL2023_ARM_64_STANDARD"],
+    [["a1.large"], "AL2023_ARM_64_STANDARD"],
+  ])("derives the node AMI type from %j: %s", async ([types, amiType], { expect }) => {
+    const result = await consoleEval({ node_instance_types: types }, "local.node_ami_type");
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout.trim())).toBe(amiType);
+  });
 
   it.concurrent("accepts the defaults with the required values", async ({ expect }) => {
     const result = await consoleEval(

@@ -5,6 +5,7 @@ import { Fn, Token, type IResolvable } from "cdktf";
 import { defineModule } from "../../kit/module.ts";
 import { AwsContext, cloudWatchLogsKeyStatement, EncryptionKey } from "../../kit/kms.ts";
 import { ClusterAccess } from "./access.ts";
+import { CoreAddons } from "./core-addons.ts";
 import { EbsCsiDriver } from "./ebs-csi.ts";
 import { CLUSTER_POLICIES, NODE_POLICIES, ServiceRole } from "./iam.ts";
 import { eksInputs, varRef, type EksInputs } from "./inputs.ts";
@@ -27,14 +28,15 @@ export const CONTROL_PLANE_LOG_TYPES = [
  * EKS cluster with envelope-encrypted secrets, every control-plane log type in a KMS-encrypted log
  * group the module owns, a private API endpoint (public only for listed CIDRs), access entries
  * instead of the aws-auth ConfigMap, an IAM OIDC provider for IRSA, an on-demand plus a spot
- * managed node group sized from one set of totals, and the EBS CSI driver add-on (persistent
+ * managed node group sized from one set of totals, the core add-ons (vpc-cni with IRSA and
+ * network policy enforcement, coredns, kube-proxy) and the EBS CSI driver add-on (persistent
  * volumes encrypted with the nodes' EBS key).
  * @see https://docs.aws.amazon.com/eks/latest/best-practices/introduction.html
  */
 export const eks = defineModule({
   name: COMPONENT,
   description:
-    "EKS cluster with KMS-encrypted secrets, all control-plane logs in a KMS-encrypted log group, a private endpoint, access entries, an IRSA OIDC provider, on-demand plus spot managed node groups (IMDSv2, encrypted gp3, no SSH), and the EBS CSI driver managed add-on with its IRSA role.",
+    "EKS cluster with KMS-encrypted secrets, all control-plane logs in a KMS-encrypted log group, a private endpoint, access entries, an IRSA OIDC provider, on-demand plus spot managed node groups (IMDSv2, encrypted gp3, no SSH), managed core add-ons (vpc-cni with IRSA and network policy, coredns, kube-proxy), and the EBS CSI driver managed add-on with its IRSA role.",
   inputs: eksInputs,
   outputs: eksOutputs,
   build: (scope, vars) => {
@@ -127,6 +129,15 @@ export const eks = defineModule({
 
     new ClusterAccess(scope, "access", { context, vars, clusterName: cluster.name });
 
+    const oidcIssuerHost = Fn.replace(issuer, "https://", "");
+    const coreAddons = new CoreAddons(scope, "addons", {
+      context,
+      cluster,
+      clusterName,
+      oidcProviderArn: oidc.arn,
+      oidcIssuerHost,
+    });
+
     const nodes = new NodeGroups(scope, "nodes", {
       context,
       vars,
@@ -134,9 +145,10 @@ export const eks = defineModule({
       clusterName,
       nodeRole,
       component: COMPONENT,
+      after: [coreAddons.vpcCni],
     });
+    coreAddons.afterNodes([nodes.onDemand, nodes.spot]);
 
-    const oidcIssuerHost = Fn.replace(issuer, "https://", "");
     const ebsCsi = new EbsCsiDriver(scope, "ebs-csi", {
       context,
       cluster,

@@ -11,6 +11,26 @@ import {
   type VariableSpec,
 } from "../../kit/variables.ts";
 
+/**
+ * Graviton (arm64) instance families: `a1`, and every family with a `g` among the attribute
+ * letters after the generation (t4g, m7g, m7gd, c7gn, r8g, x2gd, im4gn, is4gen, g5g, hpc7g).
+ * x86 GPU families (g5, g6) have no letter `g` after the generation. `[.]`, not `\.`, so the same
+ * text is a valid pattern in HCL, JSON and JavaScript.
+ * @see https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html
+ */
+export const GRAVITON_INSTANCE_TYPE = "^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)[.]";
+
+/** True for a Graviton (arm64) instance type such as `t4g.medium`. */
+export function isGraviton(instanceType: string): boolean {
+  return new RegExp(GRAVITON_INSTANCE_TYPE).test(instanceType);
+}
+
+/** EKS AMI type of the node groups for their (single-architecture) instance types. */
+export const NODE_AMI_TYPES = {
+  x86_64: "AL2023_x86_64_STANDARD",
+  arm64: "AL2023_ARM_64_STANDARD",
+} as const;
+
 /** Inputs of the eks module. */
 export interface EksInputs {
   /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
@@ -63,11 +83,6 @@ export interface EksInputs {
   deployKubernetesGroups?: string[];
   /** Node instance types of one size; the first runs on demand, all of them serve spot. */
   nodeInstanceTypes: string[];
-  /**
-   * AMI type of the managed node groups (must match the instance types' architecture).
-   * @default "AL2023_x86_64_STANDARD"
-   */
-  nodeAmiType?: "AL2023_x86_64_STANDARD" | "AL2023_ARM_64_STANDARD";
   /** Minimum nodes across both groups. */
   minNodes: number;
   /** Maximum nodes across both groups. */
@@ -215,25 +230,28 @@ export const eksInputs: InputSpec<EksInputs> = {
     },
   }),
   nodeInstanceTypes: withRule(
-    stringListVar({
-      description:
-        "EC2 instance types of the worker nodes, all of one size (the cluster autoscaler assumes equal capacity); the first is used on demand, all of them for spot capacity.",
-      minItems: 1,
-      maxItems: 10,
-      item: { regex: PATTERNS.ec2InstanceType, what: "EC2 instance types such as t3.medium" },
-    }),
+    withRule(
+      stringListVar({
+        description:
+          "EC2 instance types of the worker nodes, all of one size (the cluster autoscaler assumes equal capacity); the first is used on demand, all of them for spot capacity.",
+        minItems: 1,
+        maxItems: 10,
+        item: { regex: PATTERNS.ec2InstanceType, what: "EC2 instance types such as t3.medium" },
+      }),
+      {
+        condition: (ref) => `length(distinct([for t in ${ref} : split(".", t)[1]])) == 1`,
+        message: "must all be of one size, such as t3.medium, t3a.medium and t2.medium.",
+      },
+      (types) => new Set(types.map((t) => t.split(".")[1])).size === 1,
+    ),
     {
-      condition: (ref) => `length(distinct([for t in ${ref} : split(".", t)[1]])) == 1`,
-      message: "must all be of one size, such as t3.medium, t3a.medium and t2.medium.",
+      condition: (ref) =>
+        `length(distinct([for t in ${ref} : can(regex("${GRAVITON_INSTANCE_TYPE}", t))])) == 1`,
+      message:
+        "must all be of one architecture: x86_64 (such as t3.medium, m6i.large) or Graviton arm64 (such as t4g.medium, m7g.large), not both; the node AMI type follows from it.",
     },
-    (types) => new Set(types.map((t) => t.split(".")[1])).size === 1,
+    (types) => new Set(types.map(isGraviton)).size === 1,
   ),
-  nodeAmiType: enumVar({
-    description:
-      "AMI type of the managed node groups: Amazon Linux 2023 for x86_64 or for arm64 (Graviton) instance types.",
-    default: "AL2023_x86_64_STANDARD",
-    oneOf: ["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"] as const,
-  }),
   minNodes: numberVar({
     description: "Minimum number of worker nodes across the on-demand and spot node groups.",
     min: 0,

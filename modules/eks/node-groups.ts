@@ -2,14 +2,22 @@ import { DataAwsDefaultTags } from "@cdktf/provider-aws/lib/data-aws-default-tag
 import type { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
-import { Fn, ref, TerraformCount, TerraformLocal, TerraformStack, Token } from "cdktf";
+import {
+  Fn,
+  ref,
+  TerraformCount,
+  TerraformLocal,
+  TerraformStack,
+  Token,
+  type ITerraformDependable,
+} from "cdktf";
 import { Construct } from "constructs";
 import { splat } from "../../kit/expressions.ts";
 import { EncryptionKey, type AwsContext } from "../../kit/kms.ts";
 import { toSnakeCase } from "../../kit/naming.ts";
 import type { ModuleVars } from "../../kit/variables.ts";
 import type { ServiceRole } from "./iam.ts";
-import { varRef, type EksInputs } from "./inputs.ts";
+import { GRAVITON_INSTANCE_TYPE, NODE_AMI_TYPES, varRef, type EksInputs } from "./inputs.ts";
 
 /** `local.<name>` of a local value, for hand-written expressions. */
 const local = (value: TerraformLocal) => `local.${value.friendlyUniqueId}`;
@@ -37,6 +45,8 @@ export interface NodeGroupsProps {
   readonly nodeRole: ServiceRole;
   /** Value of the `Component` tag (default_tags do not reach instances launched by the ASG). */
   readonly component: string;
+  /** Created before any node: the VPC CNI add-on (a node's pods get no IP without it). */
+  readonly after?: ITerraformDependable[];
 }
 
 /**
@@ -141,6 +151,20 @@ export class NodeGroups extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    // The AMI type follows the instance types' architecture (the input's validation keeps them to
+    // one): a Graviton type on the x86_64 AMI would never join the cluster.
+    const amiType = Token.asString(
+      ref(
+        local(
+          new TerraformLocal(
+            stack,
+            "node-ami-type",
+            `\${anytrue([for t in ${varRef("nodeInstanceTypes")} : can(regex("${GRAVITON_INSTANCE_TYPE}", t))]) ? "${NODE_AMI_TYPES.arm64}" : "${NODE_AMI_TYPES.x86_64}"}`,
+          ),
+        ),
+        stack,
+      ),
+    );
     const group = (
       groupId: "on-demand" | "spot",
       capacityType: "ON_DEMAND" | "SPOT",
@@ -160,7 +184,7 @@ export class NodeGroups extends Construct {
         nodeRoleArn: nodeRole.role.arn,
         subnetIds: vars.privateSubnetIds,
         version: cluster.version,
-        amiType: vars.nodeAmiType,
+        amiType,
         capacityType,
         instanceTypes,
         launchTemplate: {
@@ -184,9 +208,9 @@ export class NodeGroups extends Construct {
           // current count needs the count raised first (EKS rejects desired < min).
           ignoreChanges: ["scaling_config[0].desired_size"],
         },
-        // The node role must be able to join, pull and run the CNI before the first node boots,
-        // and keep those rights until the last node is gone on destroy.
-        dependsOn: nodeRole.attachments,
+        // The node role must be able to join and pull, and the VPC CNI add-on must exist, before
+        // the first node boots; both stay until the last node is gone on destroy.
+        dependsOn: [...nodeRole.attachments, ...(props.after ?? [])],
       });
     };
     this.onDemand = group("on-demand", "ON_DEMAND", Fn.slice(vars.nodeInstanceTypes, 0, 1));

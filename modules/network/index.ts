@@ -23,7 +23,7 @@ import { networkOutputs } from "./outputs.ts";
  * each, room for EKS pod IPs with the VPC CNI) from the start; public and data subnets are /24
  * from the top (index 240+ and 248+), so up to four AZs never overlap.
  */
-const SUBNET_PLAN = {
+export const SUBNET_PLAN = {
   private: { newBits: 3, firstIndex: 0 },
   public: { newBits: 8, firstIndex: 240 },
   data: { newBits: 8, firstIndex: 248 },

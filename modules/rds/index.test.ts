@@ -26,7 +26,7 @@ const required = {
 };
 
 describe("rds module", () => {
-  it("runs MySQL 8.0 in the data subnets, private, behind the given security group", () => {
+  it("runs MySQL 8.4 in the data subnets, private, behind the given security group", () => {
     expect(text).toHaveResourceWithProperties(DbInstance, {
       identifier: "${var.name}-mysql",
       engine: "mysql",
@@ -44,7 +44,7 @@ describe("rds module", () => {
     expect(resourceOf(json, "aws_db_subnet_group", "subnet_group").subnet_ids).toBe(
       "${var.subnet_ids}",
     );
-    expect(variables.engine_version?.default).toBe("8.0");
+    expect(variables.engine_version?.default).toBe("8.4");
     expect(variables.multi_az?.default).toBe(false);
     expect(variables.database_name?.default).toBe("webappdb");
     expect(variables.master_username?.default).toBe("expense_admin");
@@ -81,21 +81,34 @@ describe("rds module", () => {
     expect(variables.maintenance_window?.default).toBe("Mon:03:30-Mon:04:30");
   });
 
-  it("protects against deletion and takes a named final snapshot unless told otherwise", () => {
+  it("sets the end-of-standard-support behaviour explicitly (no silent Extended Support bill)", () => {
+    expect(instance.engine_lifecycle_support).toBe("${var.engine_lifecycle_support}");
+    expect(variables.engine_lifecycle_support?.default).toBe(
+      "open-source-rds-extended-support-disabled",
+    );
+  });
+
+  it("protects against deletion and takes a final snapshot named per created instance", () => {
     expect(instance).toMatchObject({
       deletion_protection: "${var.deletion_protection}",
       skip_final_snapshot: "${!var.final_snapshot}",
-      final_snapshot_identifier: "${var.name}-mysql-final",
       delete_automated_backups: "${!var.final_snapshot}",
     });
+    // The old fixed name collided on the second destroy/create cycle.
+    expect(instance.final_snapshot_identifier).not.toBe("${var.name}-mysql-final");
+    expect(instance.final_snapshot_identifier).toBe(
+      '${var.name}-mysql-final-${formatdate("YYYYMMDDhhmmss", timestamp())}',
+    );
+    expect(instance.lifecycle).toEqual({ ignore_changes: ["final_snapshot_identifier"] });
     expect(variables.deletion_protection?.default).toBe(true);
     expect(variables.final_snapshot?.default).toBe(true);
   });
 
-  it("requires TLS and logs slow queries through a mysql8.0 parameter group", () => {
+  it("requires TLS and logs slow queries through a parameter group of the engine's family", () => {
     expect(text).toHaveResourceWithProperties(DbParameterGroup, {
-      family: "mysql8.0",
-      name_prefix: "${var.name}-mysql80-",
+      family: 'mysql${regex("^[0-9]+[.][0-9]+", var.engine_version)}',
+      name_prefix:
+        '${var.name}-mysql${replace(regex("^[0-9]+[.][0-9]+", var.engine_version), ".", "")}-',
       lifecycle: { create_before_destroy: true },
     });
     const group = resourceOf(json, "aws_db_parameter_group", "parameter_group");
@@ -218,9 +231,14 @@ describe("rds inputs", () => {
     ],
     ["subnetIds", [["subnet-0a", "subnet-0b"]], [["subnet-0a"], ["subnet-0a", "sn-1"], []]],
     ["securityGroupId", ["sg-0123abcd"], ["sg-", "0123abcd", "sg-XYZ"]],
-    ["engineVersion", ["8.0", "8.0.40"], ["8.4", "5.7", "8", "8.0.x"]],
+    ["engineVersion", ["8.4", "8.4.7", "8.0", "8.0.42"], ["9.4", "5.7", "8", "8.4.x", "8.1"]],
+    [
+      "engineLifecycleSupport",
+      ["open-source-rds-extended-support-disabled", "open-source-rds-extended-support"],
+      ["", "disabled", "extended"],
+    ],
     ["allocatedStorageGb", [20, 100], [19, 10.5, 20000]],
-    ["maxAllocatedStorageGb", [20, 100, 1000], [10, 100000]],
+    ["maxAllocatedStorageGb", [22, 100, 1000], [10, 100000]],
     ["backupRetentionDays", [7, 14, 35], [0, 1, 6, 36]],
     ["backupWindow", ["02:00-03:00", "23:30-00:30"], ["2:00-3:00", "24:00-01:00", "02:00"]],
     [
@@ -265,7 +283,7 @@ describe("rds inputs", () => {
         0,
       );
     expect(JSON.stringify(variables.max_allocated_storage_gb?.validation)).toContain(
-      "var.max_allocated_storage_gb >= var.allocated_storage_gb",
+      "var.max_allocated_storage_gb * 10 >= var.allocated_storage_gb * 11",
     );
   });
 
@@ -314,29 +332,67 @@ describe.runIf(terraformBinary())("rds with terraform", () => {
     expect(text).toContain("backup_retention_days must be a whole number >= 7 and <= 35.");
   });
 
-  it("rejects a storage limit below the initial size (a rule across two variables)", async () => {
+  /** Evaluates `expression` with `terraform console` over the module's variables set to `args`. */
+  const evaluate = async (label: string, args: Record<string, unknown>, expression: string) => {
     // `terraform validate` skips validations that refer to other variables; plan and console
     // evaluate them, and console needs neither credentials nor state.
-    const evaluate = async (allocatedStorageGb: number, maxAllocatedStorageGb: number) => {
-      const vars = join(
-        dirname(rendered.dir),
-        `storage-${allocatedStorageGb}-${maxAllocatedStorageGb}.tfvars.json`,
-      );
-      const values = { ...required, allocatedStorageGb, maxAllocatedStorageGb };
-      writeFileSync(
-        vars,
-        JSON.stringify(
-          Object.fromEntries(Object.entries(values).map(([k, v]) => [toSnakeCase(k), v])),
-        ),
-      );
-      return consoleEval(rendered.dir, vars, "var.max_allocated_storage_gb");
-    };
+    const vars = join(dirname(rendered.dir), `${label}.tfvars.json`);
+    const values = { ...required, ...args };
+    writeFileSync(
+      vars,
+      JSON.stringify(
+        Object.fromEntries(Object.entries(values).map(([k, v]) => [toSnakeCase(k), v])),
+      ),
+    );
+    return consoleEval(rendered.dir, vars, expression);
+  };
+
+  it("rejects a storage limit less than 10 % above the initial size (a rule across two variables)", async () => {
     // console reports a failed validation on stderr but still exits 0.
-    const bad = await evaluate(200, 100);
-    expect(bad.stderr).toContain("max_allocated_storage_gb must be at least allocated_storage_gb");
-    const good = await evaluate(20, 100);
+    const below = await evaluate(
+      "storage-200-100",
+      { allocatedStorageGb: 200, maxAllocatedStorageGb: 100 },
+      "var.max_allocated_storage_gb",
+    );
+    expect(below.stderr).toContain(
+      "max_allocated_storage_gb must be at least 10 % above allocated_storage_gb",
+    );
+    // Above the initial size but by less than 10 %: accepted before, rejected by RDS.
+    const close = await evaluate(
+      "storage-100-105",
+      { allocatedStorageGb: 100, maxAllocatedStorageGb: 105 },
+      "var.max_allocated_storage_gb",
+    );
+    expect(close.stderr).toContain("max_allocated_storage_gb must be at least 10 % above");
+    const good = await evaluate(
+      "storage-100-110",
+      { allocatedStorageGb: 100, maxAllocatedStorageGb: 110 },
+      "var.max_allocated_storage_gb",
+    );
     expect(good.stderr).not.toContain("Invalid value for variable");
-    expect(good.stdout.trim()).toBe("100");
+    expect(good.stdout.trim()).toBe("110");
+  });
+
+  it("takes MySQL 8.0 only with Extended Support chosen explicitly, 8.4 by default", async () => {
+    const silent80 = await evaluate("engine-80", { engineVersion: "8.0" }, "var.engine_version");
+    expect(silent80.stderr).toContain(
+      "engine_version is MySQL 8.0, past RDS end of standard support (2026-07-31)",
+    );
+    const chosen80 = await evaluate(
+      "engine-80-extended",
+      { engineVersion: "8.0.42", engineLifecycleSupport: "open-source-rds-extended-support" },
+      "var.engine_version",
+    );
+    expect(chosen80.stderr).not.toContain("Invalid value for variable");
+    expect(chosen80.stdout.trim()).toBe('"8.0.42"');
+    // The parameter group family the module derives, evaluated by terraform itself.
+    const family = resourceOf(json, "aws_db_parameter_group", "parameter_group").family as string;
+    const familyExpression = family.replace(/^mysql\$\{(.*)\}$/, '"mysql${$1}"');
+    const default84 = await evaluate("engine-84", {}, familyExpression);
+    expect(default84.stderr).not.toContain("Invalid value for variable");
+    expect(default84.stdout.trim()).toBe('"mysql8.4"');
+    const pinned84 = await evaluate("engine-847", { engineVersion: "8.4.7" }, familyExpression);
+    expect(pinned84.stdout.trim()).toBe('"mysql8.4"');
   });
 });
 

@@ -13,7 +13,7 @@ import { rdsOutputs } from "./outputs.ts";
 const LOG_EXPORTS = ["error", "slowquery"] as const;
 
 /**
- * RDS for MySQL 8.0 in the isolated data subnets: encrypted gp3 storage with autoscaling, TLS
+ * RDS for MySQL 8.4 (LTS) in the isolated data subnets: encrypted gp3 storage with autoscaling, TLS
  * required, automated backups with point-in-time recovery, error and slow query logs in
  * KMS-encrypted log groups with a retention period, enhanced monitoring, IAM database
  * authentication, and a master password that RDS generates and rotates in Secrets Manager.
@@ -25,7 +25,7 @@ const LOG_EXPORTS = ["error", "slowquery"] as const;
 export const rds = defineModule({
   name: "rds",
   description:
-    "RDS for MySQL 8.0 in the isolated data subnets with encrypted gp3 storage and autoscaling, TLS required, backups and point-in-time recovery, CloudWatch log exports, enhanced monitoring, IAM authentication and an RDS-managed master password in Secrets Manager.",
+    "RDS for MySQL 8.4 (LTS) in the isolated data subnets with encrypted gp3 storage and autoscaling, TLS required, backups and point-in-time recovery, CloudWatch log exports, enhanced monitoring, IAM authentication and an RDS-managed master password in Secrets Manager.",
   inputs: rdsInputs,
   outputs: rdsOutputs,
   build: (scope, vars) => {
@@ -64,11 +64,13 @@ export const rds = defineModule({
       tags: { Name: identifier },
     });
 
+    // The major version (8.4 of 8.4.7) names the parameter group family: mysql8.4 or mysql8.0.
+    const major = Fn.regex("^[0-9]+[.][0-9]+", vars.engineVersion);
     const parameterGroup = new DbParameterGroup(scope, "parameter-group", {
       // A prefix, so a changed family or parameter set can be created before the old one goes.
-      namePrefix: `${identifier}80-`,
-      family: "mysql8.0",
-      description: `MySQL 8.0 parameters of ${identifier}: TLS only, slow query log`,
+      namePrefix: `${identifier}${Fn.replace(major, ".", "")}-`,
+      family: `mysql${major}`,
+      description: `MySQL ${major} parameters of ${identifier}: TLS only, slow query log`,
       parameter: [
         // Refuse unencrypted connections; clients must use TLS (the RDS CA bundle).
         { name: "require_secure_transport", value: "1" },
@@ -92,6 +94,9 @@ export const rds = defineModule({
       engineVersion: vars.engineVersion,
       autoMinorVersionUpgrade: true,
       allowMajorVersionUpgrade: false,
+      // Explicit, because the API default (extended support on) bills RDS Extended Support
+      // silently once the major version leaves standard support (8.4: 2029-07-31).
+      engineLifecycleSupport: vars.engineLifecycleSupport,
       instanceClass: vars.instanceClass,
       multiAz: vars.multiAz,
 
@@ -123,7 +128,10 @@ export const rds = defineModule({
       copyTagsToSnapshot: true,
       deletionProtection: vars.deletionProtection,
       skipFinalSnapshot: Op.not(vars.finalSnapshot),
-      finalSnapshotIdentifier: `${identifier}-final`,
+      // Unique per created instance: the creation time, fixed by ignore_changes below. A fixed
+      // name would collide with the snapshot of the previous instance on the second
+      // destroy/create cycle (CreateDBSnapshot: DBSnapshotAlreadyExists).
+      finalSnapshotIdentifier: `${identifier}-final-${Fn.formatdate("YYYYMMDDhhmmss", Fn.timestamp())}`,
       // With a final snapshot wanted, the automated backups (point-in-time recovery) outlive the
       // instance until their retention ends too.
       deleteAutomatedBackups: Op.not(vars.finalSnapshot),
@@ -143,6 +151,9 @@ export const rds = defineModule({
 
       tags: { Name: identifier },
       dependsOn: logGroups,
+      // timestamp() changes on every plan; the name chosen at creation stays in state until
+      // the instance is deleted (destroy reads it from state).
+      lifecycle: { ignoreChanges: ["final_snapshot_identifier"] },
     });
 
     return {

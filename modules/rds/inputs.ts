@@ -1,6 +1,7 @@
 import {
   boolVar,
   common,
+  enumVar,
   numberVar,
   stringListVar,
   stringVar,
@@ -22,11 +23,22 @@ export interface RdsInputs {
   /** DB instance class, e.g. db.t3.micro (dev) or db.t3.small (production). */
   instanceClass: string;
   /**
-   * MySQL version: the major `8.0` lets RDS pick and upgrade the minor version; a full `8.0.x`
-   * pins the initial minor (later minors still arrive through auto minor version upgrades).
-   * @default "8.0"
+   * MySQL version: the major `8.4` (LTS) lets RDS pick and upgrade the minor version; a full
+   * `8.4.x` pins the initial minor (later minors still arrive through auto minor version
+   * upgrades). `8.0` is past RDS standard support and needs `engineLifecycleSupport` set to
+   * `open-source-rds-extended-support` (see {@link ENGINE_SUPPORT_RULE}).
+   * @default "8.4"
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MySQL.Concepts.VersionMgmt.html
    */
   engineVersion?: string;
+  /**
+   * What RDS does when the major version leaves standard support: `...-disabled` upgrades it to
+   * the next major version (no extra charge), `open-source-rds-extended-support` keeps it and
+   * bills RDS Extended Support per vCPU-hour.
+   * @default "open-source-rds-extended-support-disabled"
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html
+   */
+  engineLifecycleSupport?: EngineLifecycleSupport;
   /** Standby replica in a second AZ with automatic failover. @default false */
   multiAz?: boolean;
   /** Initial gp3 storage, GiB. @default 20 */
@@ -46,7 +58,7 @@ export interface RdsInputs {
   /** Refuse deletion through the API (and so `terraform destroy`). @default true */
   deletionProtection?: boolean;
   /**
-   * Take a final snapshot `<name>-mysql-final` when the instance is deleted, and keep its automated
+   * Take a final snapshot `<name>-mysql-final-<creation time>` when the instance is deleted, and keep its automated
    * backups until they expire. A separate flag, not derived from `deletionProtection`: deleting a
    * protected database starts by turning protection off, which must not also drop the snapshot.
    * @default true
@@ -66,8 +78,58 @@ export interface RdsInputs {
   logRetentionDays: number;
 }
 
+/** The two values of `engine_lifecycle_support` for open-source engines. */
+export const ENGINE_LIFECYCLE_SUPPORT = [
+  "open-source-rds-extended-support-disabled",
+  "open-source-rds-extended-support",
+] as const;
+/** What RDS does at the end of standard support (see {@link RdsInputs.engineLifecycleSupport}). */
+export type EngineLifecycleSupport = (typeof ENGINE_LIFECYCLE_SUPPORT)[number];
+
+/**
+ * A rule over two inputs: Terraform checks it in a `validation` block (Terraform >= 1.9 may refer
+ * to another variable there) and TypeScript with `test`, so env configs fail before synth with the
+ * same message. `check.condition` receives the first input's reference.
+ */
+export interface PairRule<A, B> {
+  readonly check: Check;
+  readonly test: (first: A, second: B) => boolean;
+}
+
+/**
+ * MySQL 8.0 left RDS standard support on 2026-07-31; a new 8.0 instance runs (and is billed) on
+ * RDS Extended Support from its first hour. It is allowed only together with an explicit
+ * `engine_lifecycle_support = "open-source-rds-extended-support"`, the deliberate choice of
+ * that cost.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MySQL.Concepts.VersionMgmt.html
+ */
+export const ENGINE_SUPPORT_RULE: PairRule<string, EngineLifecycleSupport> = {
+  check: {
+    condition: (ref) =>
+      `!startswith(${ref}, "8.0") || var.engine_lifecycle_support == "open-source-rds-extended-support"`,
+    message:
+      'is MySQL 8.0, past RDS end of standard support (2026-07-31): use 8.4, or choose 8.0 deliberately by also setting engine_lifecycle_support = "open-source-rds-extended-support" (billed as RDS Extended Support).',
+  },
+  test: (version, lifecycle) =>
+    !version.startsWith("8.0") || lifecycle === "open-source-rds-extended-support",
+};
+
+/**
+ * RDS storage autoscaling requires the maximum to be at least 10 % above the allocated storage
+ * (CreateDBInstance rejects a smaller `MaxAllocatedStorage`).
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html
+ */
+export const STORAGE_AUTOSCALING_RULE: PairRule<number, number> = {
+  check: {
+    condition: (ref) => `${ref} * 10 >= var.allocated_storage_gb * 11`,
+    message:
+      "must be at least 10 % above allocated_storage_gb (RDS storage autoscaling rejects a smaller limit).",
+  },
+  test: (max, allocated) => max * 10 >= allocated * 11,
+};
+
 /** A spec with one more Terraform-only check (for rules that span two variables). */
-function withCheck<S extends VariableSpec<number>>(spec: S, check: Check): S {
+function withCheck<T, S extends VariableSpec<T>>(spec: S & VariableSpec<T>, check: Check): S {
   return { ...spec, checks: [...spec.checks, check] };
 }
 
@@ -92,11 +154,23 @@ export const rdsInputs: InputSpec<RdsInputs> = {
   instanceClass: common.rdsInstanceClass(
     "RDS instance class, e.g. db.t3.micro (dev, staging) or db.t3.small (production).",
   ),
-  engineVersion: stringVar({
+  engineVersion: withCheck(
+    stringVar({
+      description:
+        "MySQL engine version: `8.4` (LTS, RDS standard support until 2029-07-31) lets RDS choose the current minor version, `8.4.x` pins the initial minor; minor upgrades are applied automatically in the maintenance window. `8.0` needs engine_lifecycle_support = open-source-rds-extended-support.",
+      default: "8.4",
+      pattern: {
+        regex: "^8\\.[04](\\.[0-9]+)?$",
+        what: "a MySQL 8.4 (or 8.0) version such as 8.4 or 8.4.7",
+      },
+    }),
+    ENGINE_SUPPORT_RULE.check,
+  ),
+  engineLifecycleSupport: enumVar({
     description:
-      "MySQL engine version: `8.0` lets RDS choose the current minor version, `8.0.x` pins the initial minor; minor upgrades are applied automatically in the maintenance window.",
-    default: "8.0",
-    pattern: { regex: "^8\\.0(\\.[0-9]+)?$", what: "a MySQL 8.0 version such as 8.0 or 8.0.40" },
+      "What RDS does when the engine's major version reaches RDS end of standard support: `open-source-rds-extended-support-disabled` (default) upgrades it to the next major version at no extra charge; `open-source-rds-extended-support` keeps it running on RDS Extended Support, billed per vCPU-hour.",
+    default: "open-source-rds-extended-support-disabled",
+    oneOf: ENGINE_LIFECYCLE_SUPPORT,
   }),
   multiAz: boolVar({
     description:
@@ -112,17 +186,14 @@ export const rdsInputs: InputSpec<RdsInputs> = {
   maxAllocatedStorageGb: withCheck(
     numberVar({
       description:
-        "Upper limit in GiB up to which RDS storage autoscaling may grow the volume; at least allocated_storage_gb.",
+        "Upper limit in GiB up to which RDS storage autoscaling may grow the volume; at least 10 % above allocated_storage_gb.",
       default: 100,
       min: 20,
       max: 65536,
     }),
-    {
-      // Terraform >= 1.9 lets a validation refer to another variable. The TypeScript side cannot
-      // see both values here; envs/schema.ts checks the pair before synth.
-      condition: (ref) => `${ref} >= var.allocated_storage_gb`,
-      message: "must be at least allocated_storage_gb (autoscaling grows from one to the other).",
-    },
+    // Terraform >= 1.9 lets a validation refer to another variable. The TypeScript side cannot
+    // see both values here; envs/schema.ts checks the pair with the rule's `test` before synth.
+    STORAGE_AUTOSCALING_RULE.check,
   ),
   backupRetentionDays: numberVar({
     description:
@@ -157,7 +228,7 @@ export const rdsInputs: InputSpec<RdsInputs> = {
   }),
   finalSnapshot: boolVar({
     description:
-      "Whether deleting the instance first takes a final snapshot named `<name>-mysql-final` (an older snapshot of that name must be removed first) and keeps the automated backups until they expire; on in production.",
+      "Whether deleting the instance first takes a final snapshot named `<name>-mysql-final-<UTC creation time of the instance>` (unique per instance, so destroy/create cycles never collide) and keeps the automated backups until they expire; on in production.",
     default: true,
   }),
   performanceInsightsEnabled: boolVar({

@@ -54,6 +54,7 @@ describe("security-groups module", () => {
     expect(into("redis")).toEqual([["nodes", 6379, 6379]]);
     expect(into("nodes").sort()).toEqual([
       ["alb", "${var.app_port}", "${var.app_port}"],
+      ["alb", "${var.grafana_port}", "${var.grafana_port}"],
       ["nodes", undefined, undefined],
     ]);
   });

@@ -125,6 +125,21 @@ export const securityGroups = defineModule({
       peerGroup: alb,
       description: "API traffic from the load balancer",
     });
+    // Grafana (target type ip, like the API) behind the same ALB.
+    rule(scope, "alb-to-grafana", "egress", {
+      group: alb,
+      protocol: "tcp",
+      port: vars.grafanaPort,
+      peerGroup: nodes,
+      description: "Forward requests to Grafana pods",
+    });
+    rule(scope, "nodes-from-alb-grafana", "ingress", {
+      group: nodes,
+      protocol: "tcp",
+      port: vars.grafanaPort,
+      peerGroup: alb,
+      description: "Grafana traffic from the load balancer",
+    });
     rule(scope, "nodes-from-nodes", "ingress", {
       group: nodes,
       protocol: "-1",

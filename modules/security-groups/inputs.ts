@@ -9,6 +9,8 @@ export interface SecurityGroupsInputs {
   vpcCidr: string;
   /** Port the API containers listen on. */
   appPort?: number;
+  /** Port Grafana's pods listen on; the load balancer forwards Grafana's host to it. */
+  grafanaPort?: number;
   /** Sources allowed to reach the load balancer on 80/443. */
   albIngressCidrs?: string[];
   /** Sources allowed to SSH to the bastion; empty means Session Manager only. */
@@ -30,6 +32,13 @@ export const securityGroupsInputs: InputSpec<SecurityGroupsInputs> = {
   appPort: numberVar({
     description: "TCP port the API pods listen on; the load balancer forwards to it.",
     default: 4000,
+    min: 1024,
+    max: 65535,
+  }),
+  grafanaPort: numberVar({
+    description:
+      "TCP port the Grafana pods listen on (kube-prometheus-stack's Grafana); the load balancer forwards to it.",
+    default: 3000,
     min: 1024,
     max: 65535,
   }),

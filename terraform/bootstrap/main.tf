@@ -166,6 +166,11 @@ resource "aws_dynamodb_table" "state_lock_table" {
   }
 }
 
+data "aws_iam_roles" "autoscaling_service_linked_role_lookup" {
+  name_regex  = "^AWSServiceRoleForAutoScaling$"
+  path_prefix = "/aws-service-role/autoscaling.amazonaws.com/"
+}
+
 resource "aws_iam_service_linked_role" "autoscaling_service_linked_role" {
   aws_service_name = "autoscaling.amazonaws.com"
   tags = {
@@ -285,6 +290,9 @@ data "aws_iam_policy_document" "github_plan_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -315,7 +323,9 @@ data "aws_iam_policy_document" "github_plan_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -513,6 +523,9 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -543,7 +556,9 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -565,6 +580,14 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "budgets:ModifyBudget",
       "budgets:TagResource",
       "budgets:UntagResource",
+      "codebuild:CreateProject",
+      "codebuild:CreateWebhook",
+      "codebuild:DeleteProject",
+      "codebuild:DeleteWebhook",
+      "codebuild:UpdateProject",
+      "codebuild:UpdateWebhook",
+      "codeconnections:PassConnection",
+      "codeconnections:UseConnection",
       "ec2:AllocateAddress",
       "ec2:AssociateRouteTable",
       "ec2:AttachInternetGateway",
@@ -596,6 +619,9 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "ec2:DeleteTags",
       "ec2:DeleteVpc",
       "ec2:DeleteVpcEndpoints",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
       "ec2:DetachInternetGateway",
       "ec2:DisassociateAddress",
       "ec2:DisassociateRouteTable",
@@ -699,8 +725,11 @@ data "aws_iam_policy_document" "github_apply_dev_policy_document" {
       "secretsmanager:TagResource",
       "sns:CreateTopic",
       "sns:DeleteTopic",
+      "sns:SetSubscriptionAttributes",
       "sns:SetTopicAttributes",
+      "sns:Subscribe",
       "sns:TagResource",
+      "sns:Unsubscribe",
       "sns:UntagResource"
     ]
     resources = [
@@ -1062,6 +1091,9 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -1092,7 +1124,9 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -1114,6 +1148,14 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "budgets:ModifyBudget",
       "budgets:TagResource",
       "budgets:UntagResource",
+      "codebuild:CreateProject",
+      "codebuild:CreateWebhook",
+      "codebuild:DeleteProject",
+      "codebuild:DeleteWebhook",
+      "codebuild:UpdateProject",
+      "codebuild:UpdateWebhook",
+      "codeconnections:PassConnection",
+      "codeconnections:UseConnection",
       "ec2:AllocateAddress",
       "ec2:AssociateRouteTable",
       "ec2:AttachInternetGateway",
@@ -1145,6 +1187,9 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "ec2:DeleteTags",
       "ec2:DeleteVpc",
       "ec2:DeleteVpcEndpoints",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
       "ec2:DetachInternetGateway",
       "ec2:DisassociateAddress",
       "ec2:DisassociateRouteTable",
@@ -1248,8 +1293,11 @@ data "aws_iam_policy_document" "github_apply_staging_policy_document" {
       "secretsmanager:TagResource",
       "sns:CreateTopic",
       "sns:DeleteTopic",
+      "sns:SetSubscriptionAttributes",
       "sns:SetTopicAttributes",
+      "sns:Subscribe",
       "sns:TagResource",
+      "sns:Unsubscribe",
       "sns:UntagResource"
     ]
     resources = [
@@ -1611,6 +1659,9 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
     actions = [
       "budgets:ListTagsForResource",
       "budgets:ViewBudget",
+      "codebuild:BatchGetProjects",
+      "codestar-connections:GetConnection",
+      "codestar-connections:ListConnections",
       "ec2:Describe*",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeRegions",
@@ -1641,7 +1692,9 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "logs:ListTagsLogGroup",
       "rds:Describe*",
       "rds:ListTagsForResource",
+      "sns:GetSubscriptionAttributes",
       "sns:GetTopicAttributes",
+      "sns:ListSubscriptionsByTopic",
       "sns:ListTagsForResource"
     ]
     resources = [
@@ -1663,6 +1716,14 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "budgets:ModifyBudget",
       "budgets:TagResource",
       "budgets:UntagResource",
+      "codebuild:CreateProject",
+      "codebuild:CreateWebhook",
+      "codebuild:DeleteProject",
+      "codebuild:DeleteWebhook",
+      "codebuild:UpdateProject",
+      "codebuild:UpdateWebhook",
+      "codeconnections:PassConnection",
+      "codeconnections:UseConnection",
       "ec2:AllocateAddress",
       "ec2:AssociateRouteTable",
       "ec2:AttachInternetGateway",
@@ -1694,6 +1755,9 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "ec2:DeleteTags",
       "ec2:DeleteVpc",
       "ec2:DeleteVpcEndpoints",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
       "ec2:DetachInternetGateway",
       "ec2:DisassociateAddress",
       "ec2:DisassociateRouteTable",
@@ -1797,8 +1861,11 @@ data "aws_iam_policy_document" "github_apply_production_policy_document" {
       "secretsmanager:TagResource",
       "sns:CreateTopic",
       "sns:DeleteTopic",
+      "sns:SetSubscriptionAttributes",
       "sns:SetTopicAttributes",
+      "sns:Subscribe",
       "sns:TagResource",
+      "sns:Unsubscribe",
       "sns:UntagResource"
     ]
     resources = [
@@ -2037,4 +2104,13 @@ resource "aws_iam_role_policy" "github_deploy_production_policy" {
   name   = "deploy-production"
   policy = data.aws_iam_policy_document.github_deploy_production_policy_document.json
   role   = aws_iam_role.github_deploy_production.id
+}
+
+resource "aws_codeconnections_connection" "github_connection" {
+  name          = "expense-github"
+  provider_type = "GitHub"
+  tags = {
+    Name      = "expense-github"
+    Component = "bootstrap"
+  }
 }

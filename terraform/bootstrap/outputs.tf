@@ -26,6 +26,11 @@ output "ecr_repository_url" {
   description = "URL of the API image repository."
 }
 
+output "github_connection_arn" {
+  value       = aws_codeconnections_connection.github_connection.arn
+  description = "GitHub connection of the CI runners; authorise it once in the console (status must be AVAILABLE)."
+}
+
 output "github_oidc_provider_arn" {
   value       = aws_iam_openid_connect_provider.github_provider.arn
   description = "ARN of the GitHub Actions OIDC provider."

@@ -87,7 +87,12 @@ variable "github_repository" {
 
 variable "create_autoscaling_service_linked_role" {
   type        = bool
-  description = "Create the EC2 Auto Scaling service-linked role, which the EKS node volume key policy names (KMS rejects a policy naming a role that does not exist). Set false when the account already has it."
-  default     = true
+  description = "Create the EC2 Auto Scaling service-linked role AWSServiceRoleForAutoScaling, which the EKS node volume key policy names (KMS rejects a policy naming a role that does not exist). Most accounts already have it (any Auto Scaling group creates it), so the default is false; the plan stops with a message when the role is missing, and then this must be true (new account). Keep it true afterwards: setting it back to false would delete the role."
+  default     = false
   nullable    = false
+
+  validation {
+    condition     = var.create_autoscaling_service_linked_role || length(data.aws_iam_roles.autoscaling_service_linked_role_lookup.names) > 0
+    error_message = "AWSServiceRoleForAutoScaling does not exist in this account (new account): set create_autoscaling_service_linked_role = true so the bootstrap creates it (the EKS node volume key policy names it)."
+  }
 }

@@ -69,6 +69,8 @@ module "rds" {
   subnet_ids               = module.network.data_subnet_ids
   security_group_id        = module.security_groups.rds_security_group_id
   instance_class           = var.rds_instance_class
+  engine_version           = "8.4"
+  engine_lifecycle_support = "open-source-rds-extended-support-disabled"
   multi_az                 = false
   allocated_storage_gb     = 20
   max_allocated_storage_gb = 100
@@ -151,4 +153,32 @@ module "budgets" {
   ]
   environment_tag = var.environment
   source          = "../../modules/budgets"
+}
+
+module "alerts" {
+  permissions_boundary_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-dev-permissions-boundary"
+  name                     = "expense-${var.environment}"
+  alert_emails = [
+    "platform-alerts@example.com",
+  ]
+  oidc_provider_arn = module.eks.oidc_provider_arn
+  oidc_issuer_host  = module.eks.oidc_issuer_host
+  source            = "../../modules/alerts"
+}
+
+data "aws_codestarconnections_connection" "github_connection" {
+  name = "expense-github"
+}
+
+module "ci_runner" {
+  permissions_boundary_arn  = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:policy/expense-dev-permissions-boundary"
+  name                      = "expense-${var.environment}"
+  repository_url            = "https://github.com/example-org/expense-platform.git"
+  connection_arn            = data.aws_codestarconnections_connection.github_connection.arn
+  vpc_id                    = module.network.vpc_id
+  vpc_cidr                  = module.network.vpc_cidr
+  private_subnet_ids        = module.network.private_subnet_ids
+  cluster_security_group_id = module.eks.cluster_security_group_id
+  log_retention_days        = var.log_retention_days
+  source                    = "../../modules/ci-runner"
 }

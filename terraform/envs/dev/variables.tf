@@ -82,13 +82,13 @@ variable "bastion_enabled" {
 
 variable "bastion_instance_type" {
   type        = string
-  description = "EC2 instance type of the bastion host, e.g. t3.small."
+  description = "x86_64 EC2 instance type of the bastion, e.g. t3.small (dev, staging) or t3.medium (production); Graviton types cannot run the x86_64 Amazon Linux AMI."
   default     = "t3.small"
   nullable    = false
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]*xlarge|metal(-[0-9]+xl)?)$", var.bastion_instance_type))
-    error_message = "bastion_instance_type must be an EC2 instance type such as t3.medium."
+    condition     = can(regex("^[a-z][a-z0-9-]*[0-9][a-fh-z0-9-]*\\.(nano|micro|small|medium|large|[0-9]*xlarge|metal(-[0-9]+xl)?)$", var.bastion_instance_type))
+    error_message = "bastion_instance_type must be an x86_64 EC2 instance type such as t3.small (not a Graviton type such as t4g.small)."
   }
 }
 

@@ -52,7 +52,7 @@ resource "helm_release" "aws_load_balancer_controller" {
   values = [
     yamlencode({ "clusterName" = data.terraform_remote_state.env.outputs.cluster_name, "region" = var.region, "vpcId" = data.terraform_remote_state.env.outputs.vpc_id, "replicaCount" = 2, "serviceAccount" = { "create" = true, "name" = "aws-load-balancer-controller", "annotations" = { "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.load_balancer_controller_role_arn } } })
   ]
-  version = "1.14.0"
+  version = "3.5.0"
 }
 
 resource "kubernetes_storage_class_v1" "storage_class_gp3" {
@@ -87,9 +87,9 @@ resource "helm_release" "kube_prometheus_stack" {
   repository      = "https://prometheus-community.github.io/helm-charts"
   timeout         = 900
   values = [
-    yamlencode({ "prometheus" = { "prometheusSpec" = { "retention" = "7d", "retentionSize" = "45GB", "replicas" = 1, "storageSpec" = { "volumeClaimTemplate" = { "spec" = { "storageClassName" = kubernetes_storage_class_v1.storage_class_gp3.metadata[0].name, "accessModes" = ["ReadWriteOnce"], "resources" = { "requests" = { "storage" = "50Gi" } } } } }, "serviceMonitorSelectorNilUsesHelmValues" = false, "podMonitorSelectorNilUsesHelmValues" = false, "probeSelectorNilUsesHelmValues" = false, "ruleSelectorNilUsesHelmValues" = false } }, "grafana" = { "adminPassword" = "", "persistence" = { "enabled" = false }, "serviceAccount" = { "annotations" = { "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.grafana_cloudwatch_role_arn } }, "additionalDataSources" = [{ "name" = "CloudWatch", "type" = "cloudwatch", "uid" = "cloudwatch", "access" = "proxy", "editable" = false, "jsonData" = { "authType" = "default", "defaultRegion" = var.region } }], "sidecar" = { "dashboards" = { "enabled" = true, "label" = "grafana_dashboard", "labelValue" = "1", "searchNamespace" = "ALL" } } } })
+    yamlencode({ "kubeControllerManager" = { "enabled" = false }, "kubeScheduler" = { "enabled" = false }, "kubeEtcd" = { "enabled" = false }, "kubeProxy" = { "enabled" = false }, "alertmanager" = { "serviceAccount" = { "create" = true, "name" = "alertmanager", "annotations" = { "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.alertmanager_role_arn } }, "config" = { "route" = { "receiver" = "sns-warning", "group_by" = ["namespace", "alertname"], "group_wait" = "30s", "group_interval" = "5m", "repeat_interval" = "4h", "routes" = [{ "matchers" = ["alertname = Watchdog"], "receiver" = "null" }, { "matchers" = ["alertname = InfoInhibitor"], "receiver" = "null" }, { "matchers" = ["severity = critical"], "receiver" = "sns-critical", "repeat_interval" = "1h", "group_wait" = "10s" }, { "matchers" = ["severity = warning"], "receiver" = "sns-warning", "repeat_interval" = "4h" }, { "matchers" = ["severity = info"], "receiver" = "null" }] }, "receivers" = [{ "name" = "null" }, { "name" = "sns-critical", "sns_configs" = [{ "topic_arn" = data.terraform_remote_state.env.outputs.alerts_topic_arn, "sigv4" = { "region" = var.region }, "send_resolved" = true, "subject" = "[staging] [CRITICAL] {{ .Status | toUpper }} {{ .CommonLabels.alertname }}", "attributes" = { "severity" = "critical", "environment" = "staging" } }] }, { "name" = "sns-warning", "sns_configs" = [{ "topic_arn" = data.terraform_remote_state.env.outputs.alerts_topic_arn, "sigv4" = { "region" = var.region }, "send_resolved" = true, "subject" = "[staging] [WARNING] {{ .Status | toUpper }} {{ .CommonLabels.alertname }}", "attributes" = { "severity" = "warning", "environment" = "staging" } }] }] } }, "prometheus" = { "prometheusSpec" = { "retention" = "7d", "retentionSize" = "45GB", "replicas" = 1, "storageSpec" = { "volumeClaimTemplate" = { "spec" = { "storageClassName" = kubernetes_storage_class_v1.storage_class_gp3.metadata[0].name, "accessModes" = ["ReadWriteOnce"], "resources" = { "requests" = { "storage" = "50Gi" } } } } }, "serviceMonitorSelectorNilUsesHelmValues" = false, "podMonitorSelectorNilUsesHelmValues" = false, "probeSelectorNilUsesHelmValues" = false, "ruleSelectorNilUsesHelmValues" = false } }, "grafana" = { "defaultDashboardsEnabled" = true, "ingress" = { "enabled" = false }, "persistence" = { "enabled" = false }, "serviceAccount" = { "annotations" = { "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.grafana_cloudwatch_role_arn } }, "additionalDataSources" = [{ "name" = "CloudWatch", "type" = "cloudwatch", "uid" = "cloudwatch", "access" = "proxy", "editable" = false, "jsonData" = { "authType" = "default", "defaultRegion" = var.region } }], "sidecar" = { "datasources" = { "enabled" = true, "defaultDatasourceEnabled" = true, "isDefaultDatasource" = true }, "dashboards" = { "enabled" = true, "label" = "grafana_dashboard", "labelValue" = "1", "searchNamespace" = "ALL" } } } })
   ]
-  version = "81.4.5"
+  version = "88.5.3"
   depends_on = [
     helm_release.aws_load_balancer_controller,
     kubernetes_storage_class_v1.storage_class_gp3,
@@ -168,7 +168,7 @@ resource "helm_release" "aws_for_fluent_bit" {
   values = [
     yamlencode({ "serviceAccount" = { "create" = true, "name" = "fluent-bit", "annotations" = { "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.fluent_bit_role_arn } }, "input" = { "path" = "/var/log/containers/*_expense_*.log" }, "cloudWatchLogs" = { "enabled" = true, "region" = var.region, "logGroupName" = "/aws/eks/${data.terraform_remote_state.env.outputs.cluster_name}/expense", "logGroupTemplate" = "/aws/eks/${data.terraform_remote_state.env.outputs.cluster_name}/$kubernetes['namespace_name']", "logStreamTemplate" = "$kubernetes['pod_name'].$kubernetes['container_name']", "autoCreateGroup" = false }, "filter" = { "mergeLog" = "On", "mergeLogKey" = "data" }, "cloudWatch" = { "enabled" = false }, "firehose" = { "enabled" = false }, "kinesis" = { "enabled" = false }, "elasticsearch" = { "enabled" = false }, "opensearch" = { "enabled" = false } })
   ]
-  version = "0.2.1"
+  version = "0.2.0"
   depends_on = [
     helm_release.aws_load_balancer_controller,
   ]
@@ -186,7 +186,25 @@ resource "helm_release" "cluster_autoscaler" {
   values = [
     yamlencode({ "cloudProvider" = "aws", "awsRegion" = var.region, "autoDiscovery" = { "clusterName" = data.terraform_remote_state.env.outputs.cluster_name }, "rbac" = { "serviceAccount" = { "create" = true, "name" = "cluster-autoscaler", "annotations" = { "eks.amazonaws.com/role-arn" = data.terraform_remote_state.env.outputs.cluster_autoscaler_role_arn } } }, "extraArgs" = { "balance-similar-node-groups" = true, "skip-nodes-with-system-pods" = false, "expander" = "least-waste" } })
   ]
-  version = "9.52.1"
+  version = "9.53.0"
+  depends_on = [
+    helm_release.aws_load_balancer_controller,
+  ]
+}
+
+resource "helm_release" "metrics_server" {
+  atomic          = true
+  chart           = "metrics-server"
+  cleanup_on_fail = true
+  max_history     = 5
+  name            = "metrics-server"
+  namespace       = "kube-system"
+  repository      = "https://kubernetes-sigs.github.io/metrics-server"
+  timeout         = 600
+  values = [
+    yamlencode({ "replicas" = 2, "podDisruptionBudget" = { "enabled" = true, "minAvailable" = 1 } })
+  ]
+  version = "3.13.1"
   depends_on = [
     helm_release.aws_load_balancer_controller,
   ]

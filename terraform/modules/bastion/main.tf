@@ -110,8 +110,8 @@ resource "aws_instance" "bastion" {
   user_data = <<EOF
 #!/bin/bash
 set -euo pipefail
-# mysql client (MariaDB 10.5) and redis6-cli, both with TLS support.
-dnf install -y mariadb105 redis6
+# mysql client (MariaDB 10.5) with TLS support.
+dnf install -y mariadb105
 
 EOF
   vpc_security_group_ids = [

@@ -6,6 +6,7 @@ locals {
   node_on_demand    = { for bound, n in local.node_totals : bound => min(n, var.on_demand_base_nodes) + floor(max(n - var.on_demand_base_nodes, 0) * (100 - var.spot_percentage) / 100) }
   node_spot         = { for bound, n in local.node_totals : bound => n - local.node_on_demand[bound] }
   node_group_counts = { on_demand = local.node_on_demand.max > 0 ? 1 : 0, spot = local.node_spot.max > 0 ? 1 : 0 }
+  node_ami_type     = anytrue([for t in var.node_instance_types : can(regex("^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)[.]", t))]) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"
 }
 
 data "aws_caller_identity" "context_caller" {
@@ -74,11 +75,6 @@ resource "aws_iam_role" "node_role_role" {
 
 resource "aws_iam_role_policy_attachment" "node_role_worker_node" {
   policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AmazonEKSWorkerNodePolicy"
-  role       = aws_iam_role.node_role_role.name
-}
-
-resource "aws_iam_role_policy_attachment" "node_role_cni" {
-  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AmazonEKS_CNI_Policy"
   role       = aws_iam_role.node_role_role.name
 }
 
@@ -311,6 +307,117 @@ resource "aws_eks_access_policy_association" "access_deploy_policy" {
   count = var.deploy_role_arn == "" ? 0 : 1
 }
 
+data "aws_iam_policy_document" "addons_vpc_cni_role_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "system:serviceaccount:kube-system:aws-node"
+      ]
+      variable = "${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}:sub"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "${replace(aws_eks_cluster.cluster.identity[0].oidc[0].issuer, "https://", "")}:aud"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.oidc_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "addons_vpc_cni_role_role" {
+  assume_role_policy   = data.aws_iam_policy_document.addons_vpc_cni_role_trust.json
+  description          = "VPC CNI (IRSA for kube-system/aws-node): assigns ENIs and pod IPs"
+  name                 = "${var.name}-eks-vpc-cni"
+  permissions_boundary = (length(var.permissions_boundary_arn) < 1) ? null : var.permissions_boundary_arn
+  tags = {
+    Name      = "${var.name}-eks-vpc-cni"
+    Component = "eks"
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "addons_vpc_cni_role_cni_policy" {
+  policy_arn = "arn:${data.aws_partition.context_partition.partition}:iam::aws:policy/AmazonEKS_CNI_Policy"
+  role       = aws_iam_role.addons_vpc_cni_role_role.name
+}
+
+data "aws_eks_addon_version" "addons_vpc_cni_version" {
+  addon_name         = "vpc-cni"
+  kubernetes_version = aws_eks_cluster.cluster.version
+  most_recent        = true
+}
+
+resource "aws_eks_addon" "addons_vpc_cni" {
+  addon_name                  = "vpc-cni"
+  addon_version               = data.aws_eks_addon_version.addons_vpc_cni_version.version
+  cluster_name                = aws_eks_cluster.cluster.name
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+  service_account_role_arn    = aws_iam_role.addons_vpc_cni_role_role.arn
+  tags = {
+    Name      = "${var.name}-eks-vpc-cni"
+    Component = "eks"
+  }
+  depends_on = [
+    aws_iam_role_policy_attachment.addons_vpc_cni_role_cni_policy,
+  ]
+}
+
+data "aws_eks_addon_version" "addons_coredns_version" {
+  addon_name         = "coredns"
+  kubernetes_version = aws_eks_cluster.cluster.version
+  most_recent        = true
+}
+
+resource "aws_eks_addon" "addons_coredns" {
+  addon_name                  = "coredns"
+  addon_version               = data.aws_eks_addon_version.addons_coredns_version.version
+  cluster_name                = aws_eks_cluster.cluster.name
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+  tags = {
+    Name      = "${var.name}-eks-coredns"
+    Component = "eks"
+  }
+  depends_on = [
+    aws_eks_node_group.nodes_on_demand,
+    aws_eks_node_group.nodes_spot,
+  ]
+}
+
+data "aws_eks_addon_version" "addons_kube_proxy_version" {
+  addon_name         = "kube-proxy"
+  kubernetes_version = aws_eks_cluster.cluster.version
+  most_recent        = true
+}
+
+resource "aws_eks_addon" "addons_kube_proxy" {
+  addon_name                  = "kube-proxy"
+  addon_version               = data.aws_eks_addon_version.addons_kube_proxy_version.version
+  cluster_name                = aws_eks_cluster.cluster.name
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+  tags = {
+    Name      = "${var.name}-eks-kube-proxy"
+    Component = "eks"
+  }
+  depends_on = [
+    aws_eks_node_group.nodes_on_demand,
+    aws_eks_node_group.nodes_spot,
+  ]
+}
+
 data "aws_iam_policy_document" "nodes_ebs_key_policy" {
   statement {
     actions = [
@@ -433,7 +540,7 @@ resource "aws_launch_template" "nodes_launch_template" {
 }
 
 resource "aws_eks_node_group" "nodes_on_demand" {
-  ami_type       = var.node_ami_type
+  ami_type       = local.node_ami_type
   capacity_type  = "ON_DEMAND"
   cluster_name   = aws_eks_cluster.cluster.name
   instance_types = slice(var.node_instance_types, 0, 1)
@@ -467,9 +574,9 @@ resource "aws_eks_node_group" "nodes_on_demand" {
   }
   depends_on = [
     aws_iam_role_policy_attachment.node_role_worker_node,
-    aws_iam_role_policy_attachment.node_role_cni,
     aws_iam_role_policy_attachment.node_role_ecr_read_only,
     aws_iam_role_policy_attachment.node_role_ssm,
+    aws_eks_addon.addons_vpc_cni,
   ]
   count = local.node_group_counts.on_demand
   lifecycle {
@@ -481,7 +588,7 @@ resource "aws_eks_node_group" "nodes_on_demand" {
 }
 
 resource "aws_eks_node_group" "nodes_spot" {
-  ami_type       = var.node_ami_type
+  ami_type       = local.node_ami_type
   capacity_type  = "SPOT"
   cluster_name   = aws_eks_cluster.cluster.name
   instance_types = var.node_instance_types
@@ -515,9 +622,9 @@ resource "aws_eks_node_group" "nodes_spot" {
   }
   depends_on = [
     aws_iam_role_policy_attachment.node_role_worker_node,
-    aws_iam_role_policy_attachment.node_role_cni,
     aws_iam_role_policy_attachment.node_role_ecr_read_only,
     aws_iam_role_policy_attachment.node_role_ssm,
+    aws_eks_addon.addons_vpc_cni,
   ]
   count = local.node_group_counts.spot
   lifecycle {

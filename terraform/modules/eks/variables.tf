@@ -196,17 +196,10 @@ variable "node_instance_types" {
     condition     = length(distinct([for t in var.node_instance_types : split(".", t)[1]])) == 1
     error_message = "node_instance_types must all be of one size, such as t3.medium, t3a.medium and t2.medium."
   }
-}
-
-variable "node_ami_type" {
-  type        = string
-  description = "AMI type of the managed node groups: Amazon Linux 2023 for x86_64 or for arm64 (Graviton) instance types."
-  default     = "AL2023_x86_64_STANDARD"
-  nullable    = false
 
   validation {
-    condition     = contains(["AL2023_x86_64_STANDARD", "AL2023_ARM_64_STANDARD"], var.node_ami_type)
-    error_message = "node_ami_type must be one of AL2023_x86_64_STANDARD, AL2023_ARM_64_STANDARD."
+    condition     = length(distinct([for t in var.node_instance_types : can(regex("^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)[.]", t))])) == 1
+    error_message = "node_instance_types must all be of one architecture: x86_64 (such as t3.medium, m6i.large) or Graviton arm64 (such as t4g.medium, m7g.large), not both; the node AMI type follows from it."
   }
 }
 

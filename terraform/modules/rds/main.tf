@@ -135,9 +135,9 @@ resource "aws_db_subnet_group" "subnet_group" {
 }
 
 resource "aws_db_parameter_group" "parameter_group" {
-  description = "MySQL 8.0 parameters of ${var.name}-mysql: TLS only, slow query log"
-  family      = "mysql8.0"
-  name_prefix = "${var.name}-mysql80-"
+  description = "MySQL ${regex("^[0-9]+[.][0-9]+", var.engine_version)} parameters of ${var.name}-mysql: TLS only, slow query log"
+  family      = "mysql${regex("^[0-9]+[.][0-9]+", var.engine_version)}"
+  name_prefix = "${var.name}-mysql${replace(regex("^[0-9]+[.][0-9]+", var.engine_version), ".", "")}-"
   tags = {
     Name      = "${var.name}-mysql"
     Component = "rds"
@@ -218,8 +218,9 @@ resource "aws_db_instance" "mysql" {
     "slowquery"
   ]
   engine                                = "mysql"
+  engine_lifecycle_support              = var.engine_lifecycle_support
   engine_version                        = var.engine_version
-  final_snapshot_identifier             = "${var.name}-mysql-final"
+  final_snapshot_identifier             = "${var.name}-mysql-final-${formatdate("YYYYMMDDhhmmss", timestamp())}"
   iam_database_authentication_enabled   = true
   identifier                            = "${var.name}-mysql"
   instance_class                        = var.instance_class
@@ -253,4 +254,9 @@ resource "aws_db_instance" "mysql" {
     aws_cloudwatch_log_group.error_log_group,
     aws_cloudwatch_log_group.slowquery_log_group,
   ]
+  lifecycle {
+    ignore_changes = [
+      final_snapshot_identifier,
+    ]
+  }
 }

@@ -64,13 +64,30 @@ variable "instance_class" {
 
 variable "engine_version" {
   type        = string
-  description = "MySQL engine version: `8.0` lets RDS choose the current minor version, `8.0.x` pins the initial minor; minor upgrades are applied automatically in the maintenance window."
-  default     = "8.0"
+  description = "MySQL engine version: `8.4` (LTS, RDS standard support until 2029-07-31) lets RDS choose the current minor version, `8.4.x` pins the initial minor; minor upgrades are applied automatically in the maintenance window. `8.0` needs engine_lifecycle_support = open-source-rds-extended-support."
+  default     = "8.4"
   nullable    = false
 
   validation {
-    condition     = can(regex("^8\\.0(\\.[0-9]+)?$", var.engine_version))
-    error_message = "engine_version must be a MySQL 8.0 version such as 8.0 or 8.0.40."
+    condition     = can(regex("^8\\.[04](\\.[0-9]+)?$", var.engine_version))
+    error_message = "engine_version must be a MySQL 8.4 (or 8.0) version such as 8.4 or 8.4.7."
+  }
+
+  validation {
+    condition     = !startswith(var.engine_version, "8.0") || var.engine_lifecycle_support == "open-source-rds-extended-support"
+    error_message = "engine_version is MySQL 8.0, past RDS end of standard support (2026-07-31): use 8.4, or choose 8.0 deliberately by also setting engine_lifecycle_support = \"open-source-rds-extended-support\" (billed as RDS Extended Support)."
+  }
+}
+
+variable "engine_lifecycle_support" {
+  type        = string
+  description = "What RDS does when the engine's major version reaches RDS end of standard support: `open-source-rds-extended-support-disabled` (default) upgrades it to the next major version at no extra charge; `open-source-rds-extended-support` keeps it running on RDS Extended Support, billed per vCPU-hour."
+  default     = "open-source-rds-extended-support-disabled"
+  nullable    = false
+
+  validation {
+    condition     = contains(["open-source-rds-extended-support-disabled", "open-source-rds-extended-support"], var.engine_lifecycle_support)
+    error_message = "engine_lifecycle_support must be one of open-source-rds-extended-support-disabled, open-source-rds-extended-support."
   }
 }
 
@@ -95,7 +112,7 @@ variable "allocated_storage_gb" {
 
 variable "max_allocated_storage_gb" {
   type        = number
-  description = "Upper limit in GiB up to which RDS storage autoscaling may grow the volume; at least allocated_storage_gb."
+  description = "Upper limit in GiB up to which RDS storage autoscaling may grow the volume; at least 10 % above allocated_storage_gb."
   default     = 100
   nullable    = false
 
@@ -105,8 +122,8 @@ variable "max_allocated_storage_gb" {
   }
 
   validation {
-    condition     = var.max_allocated_storage_gb >= var.allocated_storage_gb
-    error_message = "max_allocated_storage_gb must be at least allocated_storage_gb (autoscaling grows from one to the other)."
+    condition     = var.max_allocated_storage_gb * 10 >= var.allocated_storage_gb * 11
+    error_message = "max_allocated_storage_gb must be at least 10 % above allocated_storage_gb (RDS storage autoscaling rejects a smaller limit)."
   }
 }
 
@@ -155,7 +172,7 @@ variable "deletion_protection" {
 
 variable "final_snapshot" {
   type        = bool
-  description = "Whether deleting the instance first takes a final snapshot named `<name>-mysql-final` (an older snapshot of that name must be removed first) and keeps the automated backups until they expire; on in production."
+  description = "Whether deleting the instance first takes a final snapshot named `<name>-mysql-final-<UTC creation time of the instance>` (unique per instance, so destroy/create cycles never collide) and keeps the automated backups until they expire; on in production."
   default     = true
   nullable    = false
 }

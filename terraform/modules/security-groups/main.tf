@@ -120,6 +120,32 @@ resource "aws_vpc_security_group_ingress_rule" "nodes_from_alb" {
   to_port = var.app_port
 }
 
+resource "aws_vpc_security_group_egress_rule" "alb_to_grafana" {
+  description                  = "Forward requests to Grafana pods"
+  from_port                    = var.grafana_port
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = aws_security_group.nodes.id
+  security_group_id            = aws_security_group.alb.id
+  tags = {
+    Name      = "alb-to-grafana"
+    Component = "security-groups"
+  }
+  to_port = var.grafana_port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "nodes_from_alb_grafana" {
+  description                  = "Grafana traffic from the load balancer"
+  from_port                    = var.grafana_port
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = aws_security_group.alb.id
+  security_group_id            = aws_security_group.nodes.id
+  tags = {
+    Name      = "nodes-from-alb-grafana"
+    Component = "security-groups"
+  }
+  to_port = var.grafana_port
+}
+
 resource "aws_vpc_security_group_ingress_rule" "nodes_from_nodes" {
   description                  = "Pod-to-pod and node-to-node traffic inside the cluster"
   ip_protocol                  = "-1"

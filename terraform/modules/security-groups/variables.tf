@@ -46,6 +46,18 @@ variable "app_port" {
   }
 }
 
+variable "grafana_port" {
+  type        = number
+  description = "TCP port the Grafana pods listen on (kube-prometheus-stack's Grafana); the load balancer forwards to it."
+  default     = 3000
+  nullable    = false
+
+  validation {
+    condition     = floor(var.grafana_port) == var.grafana_port && var.grafana_port >= 1024 && var.grafana_port <= 65535
+    error_message = "grafana_port must be a whole number >= 1024 and <= 65535."
+  }
+}
+
 variable "alb_ingress_cidrs" {
   type        = list(string)
   description = "IPv4 CIDRs allowed to reach the public load balancer on ports 80 and 443 (80 only redirects to 443)."
