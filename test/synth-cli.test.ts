@@ -30,7 +30,7 @@ function synthWith(
   const edited = edit(readFileSync(target, "utf8"));
   writeFileSync(target, edited);
   // The same command as package.json's synth script.
-  const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/synth.ts"], {
+  const result = spawnSync(process.execPath, ["scripts/synth.mjs"], {
     cwd: copy,
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
@@ -92,7 +92,8 @@ describe("npm run synth summary", () => {
     );
     expect(existsSync(join(first.copy, "terraform/envs/production-platform/main.tf"))).toBe(true);
 
-    const again = spawnSync(process.execPath, ["--import", "tsx", "scripts/synth.ts"], {
+    // Unchanged sources: the launcher reuses its cached bundle.
+    const again = spawnSync(process.execPath, ["scripts/synth.mjs"], {
       cwd: first.copy,
       encoding: "utf8",
       env: { ...process.env, CHECKPOINT_DISABLE: "1" },
@@ -101,5 +102,20 @@ describe("npm run synth summary", () => {
     expect(again.stdout.split("\n")[1]).toBe(
       "terraform/: up to date (no file added, changed or removed)",
     );
+
+    // An edited source must be rebuilt, not served from the cached bundle: the dev region changes
+    // and so must dev's generated variables.
+    const devFile = join(first.copy, "envs/dev.ts");
+    writeFileSync(
+      devFile,
+      readFileSync(devFile, "utf8").replace("region: account.region,", 'region: "eu-central-1",'),
+    );
+    const edited = spawnSync(process.execPath, ["scripts/synth.mjs"], {
+      cwd: first.copy,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
+    expect(edited.status).toBe(0);
+    expect(edited.stdout).toContain("  ~ terraform/envs/dev/variables.tf");
   });
 });

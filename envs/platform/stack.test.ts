@@ -54,7 +54,10 @@ describe("platform root stacks", () => {
         type: "string",
         default: account.state.bucket,
       });
-      expect(json.variable?.state_region).toMatchObject({ type: "string", default: account.region });
+      expect(json.variable?.state_region).toMatchObject({
+        type: "string",
+        default: account.region,
+      });
       expect(json.module).toBeUndefined();
     }
   });

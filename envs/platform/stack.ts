@@ -39,7 +39,10 @@ export const platformTunables: InputSpec<PlatformTunables> = {
   stateBucket: stringVar({
     description:
       "S3 bucket holding the environment root's state (the bootstrap's state bucket); the same value as the backend's bucket.",
-    pattern: { regex: PATTERNS.s3BucketName, what: "an S3 bucket name (lower case, digits, hyphens)" },
+    pattern: {
+      regex: PATTERNS.s3BucketName,
+      what: "an S3 bucket name (lower case, digits, hyphens)",
+    },
   }),
   stateRegion: common.region("AWS region of the state bucket, e.g. eu-west-1."),
 };
