@@ -1,4 +1,6 @@
+import { moduleDependencyDoc } from "../kit/dependency-doc.ts";
 import { exampleTfvars, moduleReadme } from "../kit/docs.ts";
+import { synthTimeSettings, type RootJson } from "../kit/root-graph.ts";
 import { renderStackHcl } from "../kit/hcl/tree.ts";
 import type { VariableSpec } from "../kit/variables.ts";
 import { environmentTunables, tunableDefaults } from "../envs/root-stack.ts";
@@ -37,6 +39,8 @@ export function renderTree(assembly: Assembly): RenderedTree {
         `Tunables of ${config.environment}: copy, edit and pass with terraform apply -var-file=...`,
         environmentTunables as Record<string, VariableSpec<unknown>>,
         tunableDefaults(config) as unknown as Record<string, unknown>,
+        synthTimeSettings(stack.toTerraform() as RootJson),
+        `envs/${config.environment}.ts (or envs/account.ts)`,
       ),
     );
   }
@@ -44,5 +48,18 @@ export function renderTree(assembly: Assembly): RenderedTree {
   for (const { config, stack } of assembly.platforms) {
     add(`envs/${config.environment}-platform`, renderStackHcl(stack));
   }
+  others.set(
+    "docs/module-dependencies.md",
+    moduleDependencyDoc(
+      assembly.environments.map(({ config, stack }) => ({
+        environment: config.environment,
+        root: stack.toTerraform() as RootJson,
+        platform: assembly.platforms
+          .find((p) => p.config.environment === config.environment)!
+          .stack.toTerraform() as RootJson,
+      })),
+      assembly.modules.map((m) => m.definition.name),
+    ),
+  );
   return { terraform, others };
 }
