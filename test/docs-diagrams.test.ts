@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { awsNameExists, corpus, envNames, project } from "./doc-names.ts";
 import { mermaidBlocks, parseMermaid } from "./mermaid.ts";
 
 /** Every Markdown file whose diagrams GitHub renders for readers of the repository's docs. */
@@ -50,5 +51,27 @@ describe("Mermaid diagrams in README.md and docs/*.md", () => {
       { line: 7, text: "sequenceDiagram\n  A->>B: hi" },
     ]);
     expect(() => mermaidBlocks("```mermaid\nflowchart LR\n")).toThrow(/unterminated/);
+  });
+
+  it("names in the hand-written diagrams exist in the generated code and workflows", () => {
+    const text = blocks
+      .filter((b) => b.file !== "docs/module-dependencies.md")
+      .map((b) => b.text.replace(/&lt;/g, "<").replace(/&gt;/g, ">"))
+      .join("\n");
+    // <name>-x / {project}-{env}-x: AWS names of one environment; checked for the first env.
+    const names = [
+      ...text.matchAll(/(?:<name>|\{project\}-\{env\}|<project>-<env>)-([a-z0-9-]*[a-z0-9])/g),
+    ].map((m) => `${project}-${envNames[0]}-${m[1]}`);
+    expect(names.length).toBeGreaterThan(5);
+    expect(names.filter((n) => !awsNameExists(n))).toEqual([]);
+    for (const [, suffix] of text.matchAll(/(?:<project>|\{project\})-(github-plan)/g))
+      expect(corpus).toContain(`\${var.project}-${suffix}"`);
+    for (const [, file] of text.matchAll(/\b([a-z]+\.yml)\b/g))
+      expect(existsSync(`.github/workflows/${file}`), file).toBe(true);
+    // namespace/service-account pairs the diagram quotes.
+    for (const [, ns, sa] of text.matchAll(
+      /\b(expense|monitoring|amazon-cloudwatch|kube-system)\/([a-z0-9-]+)/g,
+    ))
+      expect(corpus.includes(`"${sa}"`) && corpus.includes(`"${ns}"`), `${ns}/${sa}`).toBe(true);
   });
 });
