@@ -41,11 +41,13 @@ describe("root graph", () => {
   });
 
   it("maps the platform's remote-state reads to the modules behind the root outputs", () => {
-    const platform = { resource: { x: "${data.terraform_remote_state.env.outputs.vpc_id}" } };
+    const platform = {
+      resource: { t: { x: "${data.terraform_remote_state.env.outputs.vpc_id}" } },
+    };
     expect(platformEdges(root, platform, "platform")).toEqual([
       { from: "network", to: "platform", outputs: ["vpc_id"] },
     ]);
-    const unknown = { resource: { x: "${data.terraform_remote_state.env.outputs.nope}" } };
+    const unknown = { resource: { t: { x: "${data.terraform_remote_state.env.outputs.nope}" } } };
     expect(() => platformEdges(root, unknown, "platform")).toThrow(/reads output nope/);
   });
 

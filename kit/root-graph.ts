@@ -10,6 +10,7 @@ export interface RootJson {
   readonly module?: Record<string, Record<string, unknown>>;
   readonly output?: Record<string, { readonly value?: unknown }>;
   readonly data?: Record<string, Record<string, unknown>>;
+  readonly resource?: Record<string, Record<string, unknown>>;
 }
 
 /** One consumer-producer pair: `to` reads `outputs` of `from`. */
