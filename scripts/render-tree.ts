@@ -30,8 +30,11 @@ export function renderTree(assembly: Assembly): RenderedTree {
     others.set(`modules/${definition.name}/README.md`, readme);
   }
   add("bootstrap", renderStackHcl(assembly.bootstrap));
+  // Each root's JSON once, for the tfvars' synth-time settings and the dependency doc.
+  const rootJson = new Map<string, RootJson>();
   for (const { config, stack } of assembly.environments) {
     const dir = `envs/${config.environment}`;
+    rootJson.set(config.environment, stack.toTerraform() as RootJson);
     add(dir, renderStackHcl(stack, "../../modules/"));
     terraform.set(
       `${dir}/example.tfvars`,
@@ -39,7 +42,7 @@ export function renderTree(assembly: Assembly): RenderedTree {
         `Tunables of ${config.environment}: copy, edit and pass with terraform apply -var-file=...`,
         environmentTunables as Record<string, VariableSpec<unknown>>,
         tunableDefaults(config) as unknown as Record<string, unknown>,
-        synthTimeSettings(stack.toTerraform() as RootJson),
+        synthTimeSettings(rootJson.get(config.environment)!),
         `envs/${config.environment}.ts (or envs/account.ts)`,
       ),
     );
@@ -51,9 +54,9 @@ export function renderTree(assembly: Assembly): RenderedTree {
   others.set(
     "docs/module-dependencies.md",
     moduleDependencyDoc(
-      assembly.environments.map(({ config, stack }) => ({
+      assembly.environments.map(({ config }) => ({
         environment: config.environment,
-        root: stack.toTerraform() as RootJson,
+        root: rootJson.get(config.environment)!,
         platform: assembly.platforms
           .find((p) => p.config.environment === config.environment)!
           .stack.toTerraform() as RootJson,
