@@ -1,4 +1,6 @@
+import { moduleDependencyDoc } from "../kit/dependency-doc.ts";
 import { exampleTfvars, moduleReadme } from "../kit/docs.ts";
+import { synthTimeSettings, type RootJson } from "../kit/root-graph.ts";
 import { renderStackHcl } from "../kit/hcl/tree.ts";
 import type { VariableSpec } from "../kit/variables.ts";
 import { environmentTunables, tunableDefaults } from "../envs/root-stack.ts";
@@ -28,8 +30,11 @@ export function renderTree(assembly: Assembly): RenderedTree {
     others.set(`modules/${definition.name}/README.md`, readme);
   }
   add("bootstrap", renderStackHcl(assembly.bootstrap));
+  // Each root's JSON once, for the tfvars' synth-time settings and the dependency doc.
+  const rootJson = new Map<string, RootJson>();
   for (const { config, stack } of assembly.environments) {
     const dir = `envs/${config.environment}`;
+    rootJson.set(config.environment, stack.toTerraform() as RootJson);
     add(dir, renderStackHcl(stack, "../../modules/"));
     terraform.set(
       `${dir}/example.tfvars`,
@@ -37,6 +42,8 @@ export function renderTree(assembly: Assembly): RenderedTree {
         `Tunables of ${config.environment}: copy, edit and pass with terraform apply -var-file=...`,
         environmentTunables as Record<string, VariableSpec<unknown>>,
         tunableDefaults(config) as unknown as Record<string, unknown>,
+        synthTimeSettings(rootJson.get(config.environment)!),
+        `envs/${config.environment}.ts (or envs/account.ts)`,
       ),
     );
   }
@@ -44,5 +51,18 @@ export function renderTree(assembly: Assembly): RenderedTree {
   for (const { config, stack } of assembly.platforms) {
     add(`envs/${config.environment}-platform`, renderStackHcl(stack));
   }
+  others.set(
+    "docs/module-dependencies.md",
+    moduleDependencyDoc(
+      assembly.environments.map(({ config }) => ({
+        environment: config.environment,
+        root: rootJson.get(config.environment)!,
+        platform: assembly.platforms
+          .find((p) => p.config.environment === config.environment)!
+          .stack.toTerraform() as RootJson,
+      })),
+      assembly.modules.map((m) => m.definition.name),
+    ),
+  );
   return { terraform, others };
 }

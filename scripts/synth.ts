@@ -4,8 +4,8 @@
  * read), then prints a summary: stacks, files added/changed/removed under terraform/, next
  * commands. A bad config value ends the run with one line naming the field and the value.
  */
-import { writeFileSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { listGenerated, writeTree } from "../kit/hcl/tree.ts";
 import { diffTree, summaryLines, type RootSummary } from "./synth-summary.ts";
 
@@ -32,7 +32,10 @@ try {
   }
   writeTree("terraform", tree.terraform);
   for (const [path, content] of tree.others) {
-    if (readOrUndefined(path) !== content) writeFileSync(path, content);
+    if (readOrUndefined(path) === content) continue;
+    // docs/ may be missing in a partial checkout (the synth CLI test's scratch copy).
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
   }
 
   const stacks = [
