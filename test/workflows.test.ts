@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CI_WORKFLOWS } from "../bootstrap/github-claims.ts";
+import { ciRunnerInputs } from "../modules/ci-runner/inputs.ts";
 import { actionlint, actionlintDir } from "./actionlint.ts";
 
 interface Step {
@@ -236,5 +237,55 @@ describe("GitHub workflows", () => {
       "environment",
       "image-tag",
     ]);
+  });
+
+  it("in-VPC jobs install every tool the runner image lacks before using it (helm pinned and verified)", () => {
+    // What aws/codebuild/amazonlinux-x86_64-standard:5.0 ships (its Dockerfile, read 2026-11-28):
+    // the AWS CLI, kubectl, jq, curl, git, Go (goenv) and docker, but neither helm nor terraform.
+    expect(ciRunnerInputs.image.default).toBe("aws/codebuild/amazonlinux-x86_64-standard:5.0");
+    const installs = (step: Step): string | undefined =>
+      step.uses?.startsWith("hashicorp/setup-terraform@")
+        ? "terraform"
+        : /go install [^\n]*"helm\.sh\/helm\/v3\/cmd\/helm@\$\{HELM_VERSION\}"/.test(
+              (step.run ?? "").replace(/\\\n\s*/g, " "),
+            )
+          ? "helm"
+          : undefined;
+    const inVpc = [api, terraform].flatMap((w) =>
+      Object.entries(w.jobs).filter(([, job]) => job["runs-on"]?.startsWith("codebuild-")),
+    );
+    expect(inVpc.map(([name]) => name).sort()).toEqual([
+      "deploy",
+      "platform-apply",
+      "platform-plan",
+    ]);
+    for (const [name, job] of inVpc) {
+      const installed = new Set<string>();
+      for (const step of steps(job)) {
+        const tool = installs(step);
+        for (const missing of ["helm", "terraform"])
+          if (
+            missing !== tool &&
+            new RegExp(`(^|[\\s;&|(])${missing} [a-z]`, "m").test(
+              (step.run ?? "").replace(/\\\n\s*/g, " "),
+            )
+          )
+            expect(
+              installed.has(missing),
+              `${name}: "${step.name}" runs ${missing} before installing it`,
+            ).toBe(true);
+        if (tool) installed.add(tool);
+      }
+    }
+    const deploy = api.jobs.deploy!;
+    expect((deploy as { env?: Record<string, string> }).env?.HELM_VERSION).toMatch(
+      /^v3\.\d+\.\d+$/,
+    );
+    const install = steps(deploy).find((s) => installs(s) === "helm")!.run!;
+    // Verified against the Go checksum database, never skipped; the built version is checked.
+    expect(install).toMatch(/GOSUMDB=sum\.golang\.org GONOSUMDB= GOPRIVATE= GOINSECURE= GOFLAGS=/);
+    expect(install).toContain('[ "$installed" = "$HELM_VERSION" ]');
+    expect(install).toContain('>> "$GITHUB_PATH"');
+    expect(runs(deploy)).toMatch(/kubectl version --output json/);
   });
 });
