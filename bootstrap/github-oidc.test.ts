@@ -482,3 +482,30 @@ describe("deploy roles allow every AWS call api.yml makes, and nothing else", ()
     },
   );
 });
+
+describe("the plan role and the clusters (PR-assumable, so no Kubernetes read)", () => {
+  it("may describe every cluster, and no cluster has an access entry for it", () => {
+    const plan = statementsOf("github_plan_policy_document") as {
+      actions?: string[];
+      resources?: string[];
+    }[];
+    for (const env of ENVS)
+      expect(
+        plan.some(
+          (s) =>
+            (s.actions ?? []).some((a) => stringLike(a, "eks:DescribeCluster")) &&
+            (s.resources ?? []).some((r) =>
+              stringLike(r, `arn:aws:eks:eu-west-1:123456789012:cluster/expense-${env}-eks`),
+            ),
+        ),
+        env,
+      ).toBe(true);
+    // Pull requests can change terraform.yml and so run anything as the plan role. Reading the
+    // helm releases needs `list secrets` in their namespaces, i.e. every Secret there: the plan
+    // role gets no access entry (docs/ci.md, "Cluster reads of the platform plan").
+    for (const id of ENVS.flatMap((e) => [e, `${e}-platform`])) {
+      const json = JSON.stringify(synthesized.stackJson(id));
+      expect(json, id).not.toMatch(/github-plan/);
+    }
+  });
+});

@@ -206,6 +206,20 @@ describe("GitHub workflows", () => {
     expect(runs(ci.jobs.check!)).toContain("bash .ci/run");
   });
 
+  it("ci.yml runs on Node 20 and 24, the versions package.json's engines name; .ci/run adds Node 24", () => {
+    const ci = load("ci.yml");
+    const check = ci.jobs.check! as Job & { strategy: { matrix: { node: number[] } } };
+    expect(check.strategy.matrix.node).toEqual([20, 24]);
+    const setup = steps(check).find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setup?.with?.["node-version"]).toBe("${{ matrix.node }}");
+    const engines = (
+      JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } }
+    ).engines.node;
+    expect(engines).toBe("^20.19.0 || ^24.11.0");
+    expect(readFileSync(".ci/run", "utf8")).toMatch(/^bash scripts\/node24\.sh$/m);
+    expect(readFileSync("scripts/node24.sh", "utf8")).toMatch(/^npx vitest run --project api$/m);
+  });
+
   it("api.yml: multi-arch image pushed once, deployed by digest from the in-VPC runner, smoke-tested, rolled back on failure", () => {
     const { image, deploy } = api.jobs as Record<string, Job>;
     const build = steps(image!).find((s) => s.uses?.startsWith("docker/build-push-action@"));
