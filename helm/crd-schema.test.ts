@@ -83,7 +83,11 @@ describe("vendored prometheus-operator CRDs", () => {
       properties: {
         open: { type: "object" },
         map: { type: "object", additionalProperties: { type: "string" } },
-        closed: { type: "object", properties: { a: { type: "string" } }, additionalProperties: false },
+        closed: {
+          type: "object",
+          properties: { a: { type: "string" } },
+          additionalProperties: false,
+        },
         flag: { type: "string", pattern: "^([aA][bB][oO][rR][tT]|[wW][aA][rR][nN])?$" },
       },
     });
