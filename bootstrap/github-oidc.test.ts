@@ -2,9 +2,12 @@ import { describe, expect, it } from "vitest";
 import { account } from "../envs/account.ts";
 import { allows, stringLike, type PolicyStatement } from "../test/iam-conditions.ts";
 import { synthAll, type StackJson } from "../test/synth.ts";
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { readActions } from "./ci-policies.ts";
 import { CI_WORKFLOWS, subjectOf, type JobClaims } from "./github-claims.ts";
 import { TERRAFORM_ACTIONS } from "./terraform-actions.ts";
+import { apiCalls, awsCommands, type CallingStep, type CallResource } from "./workflow-calls.ts";
 
 const synthesized = synthAll();
 const { assembly } = synthesized;
@@ -392,6 +395,117 @@ describe("apply policies derived from the synthesized stacks", () => {
         "arn:aws:iam::123456789012:policy/expense-production-permissions-boundary",
       );
       expect(text.length, env).toBeLessThan(10_240);
+    }
+  });
+});
+
+describe("deploy roles allow every AWS call api.yml makes, and nothing else", () => {
+  const api = parse(readFileSync(".github/workflows/api.yml", "utf8")) as {
+    jobs: Record<string, { steps: CallingStep[] }>;
+  };
+  const ACCOUNT = "123456789012";
+  /** A policy document with its tokens resolved to a concrete account and the default project. */
+  const resolved = (name: string) =>
+    JSON.parse(
+      JSON.stringify(statementsOf(name))
+        .replaceAll("${data.aws_partition.context_partition.partition}", "aws")
+        .replaceAll("${data.aws_caller_identity.context_caller.account_id}", ACCOUNT)
+        .replaceAll("${var.project}", "expense")
+        .replaceAll(
+          "${aws_ecr_repository.images_repository.arn}",
+          `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/expense-api`,
+        ),
+    ) as { sid?: string; actions?: string[]; resources?: string[] }[];
+  /** IAM evaluation of an identity policy without conditions: some Allow names action and resource. */
+  const allowed = (
+    statements: ReturnType<typeof resolved>,
+    action: string,
+    resource: string,
+  ): boolean =>
+    statements.some(
+      (s) =>
+        (s.actions ?? []).some((a) => stringLike(a, action)) &&
+        (s.resources ?? []).some((r) => stringLike(r, resource)),
+    );
+
+  it("derives the calls from the workflow: login, buildx push, digest lookup, promotion retag, kubeconfig", () => {
+    const calls = [...apiCalls(api.jobs.image!.steps), ...apiCalls(api.jobs.deploy!.steps)];
+    expect(new Set(calls.map((c) => c.action))).toEqual(
+      new Set([
+        "ecr:GetAuthorizationToken",
+        "ecr:BatchCheckLayerAvailability",
+        "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload",
+        "ecr:PutImage",
+        "ecr:BatchGetImage",
+        "ecr:DescribeImages",
+        "eks:DescribeCluster",
+      ]),
+    );
+    expect(() => apiCalls([{ name: "x", run: "aws ecr delete-repository --force" }])).toThrow(
+      /aws ecr delete-repository.*CLI_ACTIONS/,
+    );
+    expect(
+      awsCommands('d="$(aws ecr describe-images \\\n --x y)"\naws sts get-caller-identity'),
+    ).toEqual(["ecr describe-images", "sts get-caller-identity"]);
+  });
+
+  it.each(ENVS)(
+    "%s: each call is allowed on its resource; the policy grants no unused action",
+    (env) => {
+      const region = assembly.environments.find((e) => e.config.environment === env)!.config.region;
+      const resources: Record<CallResource, string> = {
+        "*": "*",
+        repository: `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/expense-api`,
+        // api.yml: aws eks update-kubeconfig --name "expense-${ENVIRONMENT}-eks"
+        cluster: `arn:aws:eks:${region}:${ACCOUNT}:cluster/expense-${env}-eks`,
+      };
+      const policy = resolved(`github_deploy_${env}_policy_document`);
+      const calls = [...apiCalls(api.jobs.image!.steps), ...apiCalls(api.jobs.deploy!.steps)];
+      for (const call of calls)
+        expect(
+          allowed(policy, call.action, resources[call.resource]),
+          `${call.step}: ${call.action}`,
+        ).toBe(true);
+      // Least privilege: every granted action is one the workflow calls.
+      const used = new Set(calls.map((c) => c.action));
+      expect(policy.flatMap((s) => s.actions ?? []).filter((a) => !used.has(a))).toEqual([]);
+      // ...and only on its resource: not another repository, not another environment's cluster.
+      expect(
+        allowed(policy, "ecr:PutImage", `arn:aws:ecr:eu-west-1:${ACCOUNT}:repository/other`),
+      ).toBe(false);
+      const other = ENVS.find((e) => e !== env)!;
+      expect(
+        allowed(policy, "eks:DescribeCluster", resources.cluster.replace(`-${env}-`, `-${other}-`)),
+      ).toBe(false);
+    },
+  );
+});
+
+describe("the plan role and the clusters (PR-assumable, so no Kubernetes read)", () => {
+  it("may describe every cluster, and no cluster has an access entry for it", () => {
+    const plan = statementsOf("github_plan_policy_document") as {
+      actions?: string[];
+      resources?: string[];
+    }[];
+    for (const env of ENVS)
+      expect(
+        plan.some(
+          (s) =>
+            (s.actions ?? []).some((a) => stringLike(a, "eks:DescribeCluster")) &&
+            (s.resources ?? []).some((r) =>
+              stringLike(r, `arn:aws:eks:eu-west-1:123456789012:cluster/expense-${env}-eks`),
+            ),
+        ),
+        env,
+      ).toBe(true);
+    // Pull requests can change terraform.yml and so run anything as the plan role. Reading the
+    // helm releases needs `list secrets` in their namespaces, i.e. every Secret there: the plan
+    // role gets no access entry (docs/ci.md, "Cluster reads of the platform plan").
+    for (const id of ENVS.flatMap((e) => [e, `${e}-platform`])) {
+      const json = JSON.stringify(synthesized.stackJson(id));
+      expect(json, id).not.toMatch(/github-plan/);
     }
   });
 });

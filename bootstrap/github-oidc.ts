@@ -134,6 +134,8 @@ export class GithubOidc extends Construct {
         [mainEnvironmentSubject(repository, name, CI_WORKFLOWS.deploy)],
       );
       this.inlinePolicy(`deploy-${name}`, deploy, [
+        // Exactly the calls api.yml makes (checked in github-oidc.test.ts against its steps): the
+        // image push, the digest lookup and the promotion retag (batch-get-image, put-image).
         { sid: "EcrLogin", actions: ["ecr:GetAuthorizationToken"], resources: ["*"] },
         {
           sid: "PushApiImage",
@@ -142,7 +144,6 @@ export class GithubOidc extends Construct {
             "ecr:BatchGetImage",
             "ecr:CompleteLayerUpload",
             "ecr:DescribeImages",
-            "ecr:GetDownloadUrlForLayer",
             "ecr:InitiateLayerUpload",
             "ecr:PutImage",
             "ecr:UploadLayerPart",

@@ -2,13 +2,15 @@
  * Renders the chart for every environment exactly as api.yml's deploy job runs it: the same
  * `helm upgrade --install` arguments, read from the workflow file (values file and every --set),
  * with the values a deploy really passes (ECR repository URL, image digest, ConfigMap checksum) and
- * no ci/lint-values.yaml; then checks every rendered object strictly against its Kubernetes type.
+ * no ci/lint-values.yaml; then checks every rendered object strictly against its Kubernetes type,
+ * the prometheus-operator custom resources against their vendored CRDs (crd-schema.ts).
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { ENVIRONMENTS } from "./chart-files.ts";
+import { crErrors } from "./crd-schema.ts";
 import { modelName, unknownFields } from "./strict-fields.ts";
 
 const HELM = process.env.HELM_BIN ?? "helm";
@@ -87,13 +89,25 @@ describe.skipIf(!hasHelm)("the deploy job's exact render", () => {
       );
       const checked: string[] = [];
       for (const o of objects) {
-        // Prometheus-operator CRDs have no client-node model.
-        if (o.apiVersion.startsWith("monitoring.coreos.com/")) continue;
-        const type = modelName(o.apiVersion, o.kind);
-        expect(await unknownFields(o, type), `${o.kind}`).toEqual([]);
+        if (o.apiVersion.startsWith("monitoring.coreos.com/")) {
+          // Custom resources: the CRD's schema, unknown fields rejected; metadata as ObjectMeta.
+          expect(crErrors(o), `${o.kind}`).toEqual([]);
+          const { metadata } = o as { metadata?: unknown };
+          expect(await unknownFields(metadata, "V1ObjectMeta", ".metadata"), o.kind).toEqual([]);
+        } else {
+          expect(await unknownFields(o, modelName(o.apiVersion, o.kind)), o.kind).toEqual([]);
+        }
         checked.push(o.kind);
       }
-      expect(checked).toEqual(expect.arrayContaining(["Deployment", "Service", "ConfigMap"]));
+      expect(checked).toEqual(
+        expect.arrayContaining([
+          "Deployment",
+          "Service",
+          "ConfigMap",
+          "ServiceMonitor",
+          "PrometheusRule",
+        ]),
+      );
     },
     60_000,
   );

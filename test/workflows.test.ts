@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { CI_WORKFLOWS } from "../bootstrap/github-claims.ts";
+import { ciRunnerInputs } from "../modules/ci-runner/inputs.ts";
 import { actionlint, actionlintDir } from "./actionlint.ts";
 
 interface Step {
@@ -205,6 +206,20 @@ describe("GitHub workflows", () => {
     expect(runs(ci.jobs.check!)).toContain("bash .ci/run");
   });
 
+  it("ci.yml runs on Node 20 and 24, the versions package.json's engines name; .ci/run adds Node 24", () => {
+    const ci = load("ci.yml");
+    const check = ci.jobs.check! as Job & { strategy: { matrix: { node: number[] } } };
+    expect(check.strategy.matrix.node).toEqual([20, 24]);
+    const setup = steps(check).find((s) => s.uses?.startsWith("actions/setup-node@"));
+    expect(setup?.with?.["node-version"]).toBe("${{ matrix.node }}");
+    const engines = (
+      JSON.parse(readFileSync("package.json", "utf8")) as { engines: { node: string } }
+    ).engines.node;
+    expect(engines).toBe("^20.19.0 || ^24.11.0");
+    expect(readFileSync(".ci/run", "utf8")).toMatch(/^bash scripts\/node24\.sh$/m);
+    expect(readFileSync("scripts/node24.sh", "utf8")).toMatch(/^npx vitest run --project api$/m);
+  });
+
   it("api.yml: multi-arch image pushed once, deployed by digest from the in-VPC runner, smoke-tested, rolled back on failure", () => {
     const { image, deploy } = api.jobs as Record<string, Job>;
     const build = steps(image!).find((s) => s.uses?.startsWith("docker/build-push-action@"));
@@ -236,5 +251,55 @@ describe("GitHub workflows", () => {
       "environment",
       "image-tag",
     ]);
+  });
+
+  it("in-VPC jobs install every tool the runner image lacks before using it (helm pinned and verified)", () => {
+    // What aws/codebuild/amazonlinux-x86_64-standard:5.0 ships (its Dockerfile, read 2026-11-28):
+    // the AWS CLI, kubectl, jq, curl, git, Go (goenv) and docker, but neither helm nor terraform.
+    expect(ciRunnerInputs.image.default).toBe("aws/codebuild/amazonlinux-x86_64-standard:5.0");
+    const installs = (step: Step): string | undefined =>
+      step.uses?.startsWith("hashicorp/setup-terraform@")
+        ? "terraform"
+        : /go install [^\n]*"helm\.sh\/helm\/v3\/cmd\/helm@\$\{HELM_VERSION\}"/.test(
+              (step.run ?? "").replace(/\\\n\s*/g, " "),
+            )
+          ? "helm"
+          : undefined;
+    const inVpc = [api, terraform].flatMap((w) =>
+      Object.entries(w.jobs).filter(([, job]) => job["runs-on"]?.startsWith("codebuild-")),
+    );
+    expect(inVpc.map(([name]) => name).sort()).toEqual([
+      "deploy",
+      "platform-apply",
+      "platform-plan",
+    ]);
+    for (const [name, job] of inVpc) {
+      const installed = new Set<string>();
+      for (const step of steps(job)) {
+        const tool = installs(step);
+        for (const missing of ["helm", "terraform"])
+          if (
+            missing !== tool &&
+            new RegExp(`(^|[\\s;&|(])${missing} [a-z]`, "m").test(
+              (step.run ?? "").replace(/\\\n\s*/g, " "),
+            )
+          )
+            expect(
+              installed.has(missing),
+              `${name}: "${step.name}" runs ${missing} before installing it`,
+            ).toBe(true);
+        if (tool) installed.add(tool);
+      }
+    }
+    const deploy = api.jobs.deploy!;
+    expect((deploy as { env?: Record<string, string> }).env?.HELM_VERSION).toMatch(
+      /^v3\.\d+\.\d+$/,
+    );
+    const install = steps(deploy).find((s) => installs(s) === "helm")!.run!;
+    // Verified against the Go checksum database, never skipped; the built version is checked.
+    expect(install).toMatch(/GOSUMDB=sum\.golang\.org GONOSUMDB= GOPRIVATE= GOINSECURE= GOFLAGS=/);
+    expect(install).toContain('[ "$installed" = "$HELM_VERSION" ]');
+    expect(install).toContain('>> "$GITHUB_PATH"');
+    expect(runs(deploy)).toMatch(/kubectl version --output json/);
   });
 });
