@@ -7,7 +7,7 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "api",
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "scripts/**/*.test.ts"],
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
