@@ -45,6 +45,11 @@ variable "az_count" {
     condition     = floor(var.az_count) == var.az_count && var.az_count >= 2 && var.az_count <= 4
     error_message = "az_count must be a whole number >= 2 and <= 4."
   }
+
+  validation {
+    condition     = var.az_count <= length(data.aws_availability_zones.available.names)
+    error_message = "az_count is ${var.az_count}, but the region ${data.aws_availability_zones.available.id} has only ${length(data.aws_availability_zones.available.names)} available availability zones (${join(", ", data.aws_availability_zones.available.names)}): set az_count to at most ${length(data.aws_availability_zones.available.names)}."
+  }
 }
 
 variable "nat_gateways" {
