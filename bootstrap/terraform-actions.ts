@@ -526,6 +526,7 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TypeActions>> = {
   // entry, no IAM action.
   helm_release: { read: [], note: "Kubernetes API (cluster admin access entry)" },
   kubernetes_config_map_v1: { read: [], note: "Kubernetes API" },
+  kubernetes_job_v1: { read: [], note: "Kubernetes API" },
   kubernetes_namespace_v1: { read: [], note: "Kubernetes API" },
   kubernetes_role_binding_v1: { read: [], note: "Kubernetes API" },
   kubernetes_role_v1: { read: [], note: "Kubernetes API" },

@@ -463,6 +463,10 @@ export class EnvironmentStack extends Stack {
         search.outputs.adminRoleArn,
         "IAM master role of the OpenSearch domain, for the platform's setup job (empty unless openSearch.enabled).",
       ],
+      log_retention_days: [
+        vars.logRetentionDays,
+        "Days the application logs are kept: the log groups' retention, and the OpenSearch ISM policy's delete age.",
+      ],
       budget_alerts_topic_arn: [
         budget.outputs.snsTopicArn,
         "SNS topic that receives the budget alerts.",

@@ -1,27 +1,58 @@
 /**
  * `npm run synth` and the cdktf.json app: synthesizes every stack to cdktf.out/ (JSON, what
  * cdktf and terraform apply) and refreshes the committed terraform/ tree (HCL, what reviewers
- * read). A bad config value ends the run with one line naming the field and the value.
+ * read), then prints a summary: stacks, files added/changed/removed under terraform/, next
+ * commands. A bad config value ends the run with one line naming the field and the value.
  */
 import { writeFileSync, readFileSync } from "node:fs";
-import { writeTree } from "../kit/hcl/tree.ts";
+import { join } from "node:path";
+import { listGenerated, writeTree } from "../kit/hcl/tree.ts";
+import { diffTree, summaryLines, type RootSummary } from "./synth-summary.ts";
+
+/** Reads a file, or undefined when it does not exist. */
+function readOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
 
 try {
+  // Imported here, not at the top: a config error thrown while the modules load is caught below.
   const { buildApp } = await import("../main.ts");
   const { renderTree } = await import("./render-tree.ts");
   const assembly = buildApp();
   assembly.app.synth();
   const tree = renderTree(assembly);
+
+  const before = new Map<string, string>();
+  for (const path of listGenerated("terraform")) {
+    before.set(path, readOrUndefined(join("terraform", path)) ?? "");
+  }
   writeTree("terraform", tree.terraform);
   for (const [path, content] of tree.others) {
-    let current: string | undefined;
-    try {
-      current = readFileSync(path, "utf8");
-    } catch {
-      current = undefined;
-    }
-    if (current !== content) writeFileSync(path, content);
+    if (readOrUndefined(path) !== content) writeFileSync(path, content);
   }
+
+  const stacks = [
+    ...assembly.modules.map((m) => m.stack.node.id),
+    assembly.bootstrap.node.id,
+    ...assembly.environments.map((e) => e.stack.node.id),
+    ...assembly.platforms.map((p) => p.stack.node.id),
+  ];
+  const roots: RootSummary[] = [
+    { dir: "terraform/bootstrap", appliedBy: "an account administrator, once" },
+  ];
+  for (const { config } of assembly.environments) {
+    const env = config.environment;
+    roots.push({ dir: `terraform/envs/${env}`, appliedBy: `the ${env} CI apply role` });
+    roots.push({
+      dir: `terraform/envs/${env}-platform`,
+      appliedBy: `the ${env} CI apply role, after ${env}`,
+    });
+  }
+  console.log(summaryLines(stacks, diffTree(before, tree.terraform), roots).join("\n"));
 } catch (error) {
   if (error instanceof Error && (error.name === "ConfigError" || error.name === "VariableError")) {
     console.error(`synth failed: ${error.message}`);

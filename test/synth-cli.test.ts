@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ const repo = resolve(import.meta.dirname, "..");
 function synthWith(
   file: string,
   edit: (source: string) => string,
-): { status: number | null; stderr: string } {
+): { status: number | null; stdout: string; stderr: string; copy: string } {
   const copy = mkdtempSync(join(tmpdir(), "expense-synth-cli-"));
   for (const path of [
     "main.ts",
@@ -29,12 +29,13 @@ function synthWith(
   const target = join(copy, file);
   const edited = edit(readFileSync(target, "utf8"));
   writeFileSync(target, edited);
-  const result = spawnSync(join(repo, "node_modules/.bin/tsx"), ["scripts/synth.ts"], {
+  // The same command as package.json's synth script.
+  const result = spawnSync(process.execPath, ["scripts/synth.mjs"], {
     cwd: copy,
     encoding: "utf8",
     env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
-  return { status: result.status, stderr: result.stderr };
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, copy };
 }
 
 describe("npm run synth with a bad config value", () => {
@@ -70,5 +71,51 @@ describe("npm run synth with a bad config value", () => {
     });
     expect(status).toBe(1);
     expect(stderr.trim()).toBe(message);
+  });
+});
+
+describe("npm run synth summary", () => {
+  it("lists the stacks, the files it changed under terraform/ and the next command per root", () => {
+    // The scratch copy has no terraform/ at first: every file is added; a second run changes none
+    // except the one file whose source was edited.
+    const first = synthWith("envs/dev.ts", (source) => source);
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const lines = first.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(
+      /^synth: \d+ stacks written to cdktf\.out\/ \(.*\bdev-platform\b.*\)$/,
+    );
+    expect(lines[1]).toMatch(/^terraform\/: \d+ added, 0 changed, 0 removed$/);
+    expect(lines).toContain("  + terraform/bootstrap/main.tf");
+    expect(lines).toContain(
+      "  cd terraform/envs/dev && terraform init && terraform plan    # applied by the dev CI apply role",
+    );
+    expect(existsSync(join(first.copy, "terraform/envs/production-platform/main.tf"))).toBe(true);
+
+    // Unchanged sources: the launcher reuses its cached bundle.
+    const again = spawnSync(process.execPath, ["scripts/synth.mjs"], {
+      cwd: first.copy,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
+    expect(again.status).toBe(0);
+    expect(again.stdout.split("\n")[1]).toBe(
+      "terraform/: up to date (no file added, changed or removed)",
+    );
+
+    // An edited source must be rebuilt, not served from the cached bundle: the dev region changes
+    // and so must dev's generated variables.
+    const devFile = join(first.copy, "envs/dev.ts");
+    writeFileSync(
+      devFile,
+      readFileSync(devFile, "utf8").replace("region: account.region,", 'region: "eu-central-1",'),
+    );
+    const edited = spawnSync(process.execPath, ["scripts/synth.mjs"], {
+      cwd: first.copy,
+      encoding: "utf8",
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
+    expect(edited.status).toBe(0);
+    expect(edited.stdout).toContain("  ~ terraform/envs/dev/variables.tf");
   });
 });

@@ -13,7 +13,7 @@ import { EnvironmentStack } from "../root-stack.ts";
 import type { EnvironmentConfig } from "../schema.ts";
 import { FLUENT_BIT_MERGE_LOG_KEY } from "./aws-for-fluent-bit.ts";
 import { OPENCOST_CHART, PROMETHEUS_SERVICE } from "./opencost.ts";
-import { ismRetentionPolicy, LOG_INDEX_PREFIX, OPENSEARCH_SETUP_ACCOUNT } from "./opensearch.ts";
+import { LOG_INDEX_PREFIX } from "./opensearch.ts";
 import { PlatformStack } from "./stack.ts";
 
 const remote = (output: string) => `data.terraform_remote_state.env.outputs.${output}`;
@@ -149,23 +149,5 @@ describe("EFK switch", () => {
     // Both outputs receive the API's JSON merged under the key the logs dashboard queries.
     expect(fluentBit).toContain(squash(`"mergeLogKey" = "${FLUENT_BIT_MERGE_LOG_KEY}"`));
   });
-
-  it("on: the setup account assumes the domain's master role and carries the ISM policy for the log retention", () => {
-    const account = on.platform.resource?.kubernetes_service_account_v1?.[
-      "opensearch_setup_account"
-    ] as {
-      metadata: { name: string; annotations: Record<string, string> };
-    };
-    expect(account.metadata.name).toBe(OPENSEARCH_SETUP_ACCOUNT.name);
-    expect(account.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe(
-      `\${${remote("opensearch_admin_role_arn")}}`,
-    );
-    const setup = configMaps(on.platform)["opensearch_setup_config"]!;
-    const ism = JSON.parse(setup.data["ism-policy.json"]!) as ReturnType<typeof ismRetentionPolicy>;
-    expect(ism).toEqual(ismRetentionPolicy(dev.logRetentionDays));
-    expect(JSON.stringify(ism)).toContain(`"min_index_age":"${dev.logRetentionDays}d"`);
-    expect(setup.data["writer-role-mapping.json"]).toBe(
-      `{"backend_roles": ["\${${remote("fluent_bit_role_arn")}}"]}`,
-    );
-  });
+  // The setup account, ConfigMap and Job: opensearch.test.ts and opensearch-setup.test.ts.
 });

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PLATFORM_CHARTS } from "./index.ts";
+import { SETUP_IMAGES } from "./opensearch-setup-job.ts";
 
 const folder = new URL("./", import.meta.url);
 const sources = readdirSync(folder)
@@ -39,5 +40,23 @@ describe("platform chart pins", () => {
       const file = sources.find(({ text }) => text.includes(`version: "${chart.version}"`));
       expect(file, chart.chart).toBeDefined();
     }
+  });
+
+  it("note beside every pinned image tag where and when it was verified, and pin exact versions", () => {
+    let pins = 0;
+    for (const { file, text } of sources) {
+      const lines = text.split("\n");
+      lines.forEach((line, index) => {
+        if (!/^\s*tag: "[^"]+",$/.test(line)) return;
+        pins++;
+        const note = commentAbove(lines, index);
+        expect(note, `${file}:${index + 1}`).toMatch(/Verified \d{4}-\d{2}-\d{2}: /);
+        expect(note, `${file}:${index + 1}`).toMatch(/github\.com\/[\w.-]+\/[\w.-]+/);
+        expect(note, `${file}:${index + 1}`).toMatch(/\b[0-9a-f]{7,40}\b/);
+      });
+    }
+    expect(pins).toBe(Object.keys(SETUP_IMAGES).length);
+    for (const image of Object.values(SETUP_IMAGES))
+      expect(image.tag, image.repository).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });

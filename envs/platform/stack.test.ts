@@ -40,13 +40,23 @@ describe("platform root stacks", () => {
         use_lockfile: true,
         dynamodb_table: account.state.lockTable,
       });
+      // Bucket and region are variables (defaulting to the backend's values) so an account that
+      // overrides the backend at `terraform init -backend-config=...` can point the read there too.
       expect(json.data?.terraform_remote_state?.env).toEqual({
         backend: "s3",
         config: {
-          bucket: account.state.bucket,
+          bucket: "${var.state_bucket}",
           key: `envs/${environment}/terraform.tfstate`,
-          region: account.region,
+          region: "${var.state_region}",
         },
+      });
+      expect(json.variable?.state_bucket).toMatchObject({
+        type: "string",
+        default: account.state.bucket,
+      });
+      expect(json.variable?.state_region).toMatchObject({
+        type: "string",
+        default: account.region,
       });
       expect(json.module).toBeUndefined();
     }

@@ -2,7 +2,8 @@ import { DataTerraformRemoteStateS3 } from "cdktf";
 import type { Construct } from "constructs";
 import { configureAwsRoot } from "../../kit/root-stack.ts";
 import { Stack } from "../../kit/stack.ts";
-import { common, declareVariables, type InputSpec } from "../../kit/variables.ts";
+import { common, declareVariables, stringVar, type InputSpec } from "../../kit/variables.ts";
+import { PATTERNS } from "../../kit/patterns.ts";
 import type { EnvironmentConfig } from "../schema.ts";
 import { configureStateBackend, stateLocation } from "../state-backend.ts";
 import { createApiSettings } from "./api-settings.ts";
@@ -23,6 +24,8 @@ import { createStorageClass } from "./storage-class.ts";
 /** The tunables of a platform stack. */
 export interface PlatformTunables {
   region: string;
+  stateBucket: string;
+  stateRegion: string;
 }
 
 /** Variable spec of the platform tunables (the default comes from `envs/<env>.ts`). */
@@ -30,6 +33,18 @@ export const platformTunables: InputSpec<PlatformTunables> = {
   region: common.region(
     "AWS region of the environment's cluster, database and secrets, e.g. eu-west-1.",
   ),
+  // The backend block cannot use variables (`terraform init -backend-config=...` overrides it); the
+  // environment's outputs are read through these, so an account that overrides its state bucket at
+  // init sets them to the same values instead of editing generated HCL.
+  stateBucket: stringVar({
+    description:
+      "S3 bucket holding the environment root's state (the bootstrap's state bucket); the same value as the backend's bucket.",
+    pattern: {
+      regex: PATTERNS.s3BucketName,
+      what: "an S3 bucket name (lower case, digits, hyphens)",
+    },
+  }),
+  stateRegion: common.region("AWS region of the state bucket, e.g. eu-west-1."),
 };
 
 /**
@@ -45,7 +60,11 @@ export class PlatformStack extends Stack {
     const id = `${config.environment}-platform`;
     super(scope, id);
     const { account } = config;
-    const vars = declareVariables(this, platformTunables, { region: config.region });
+    const vars = declareVariables(this, platformTunables, {
+      region: config.region,
+      stateBucket: account.state.bucket,
+      stateRegion: account.region,
+    });
     configureAwsRoot(this, {
       region: vars.region,
       accountId: account.accountId,
@@ -58,11 +77,11 @@ export class PlatformStack extends Stack {
     });
     configureStateBackend(this, account, id);
 
-    const env = new DataTerraformRemoteStateS3(
-      this,
-      "env",
-      stateLocation(account, config.environment),
-    );
+    const env = new DataTerraformRemoteStateS3(this, "env", {
+      ...stateLocation(account, config.environment),
+      bucket: vars.stateBucket,
+      region: vars.stateRegion,
+    });
     const output = (name: string) => env.getString(name);
     const ctx: PlatformContext = {
       scope: this,
@@ -87,7 +106,7 @@ export class PlatformStack extends Stack {
     // ServiceMonitor CRD), and the EFK option's OpenSearch setup objects when it is on.
     createDashboards(ctx, namespaces.monitoring.metadata.name);
     installOpenCost(ctx, namespaces.monitoring.metadata.name, [monitoringStack]);
-    createOpenSearchSetup(ctx, namespaces.logging.metadata.name);
+    createOpenSearchSetup(ctx, namespaces.logging.metadata.name, after);
     installFluentBit(ctx, namespaces.logging.metadata.name, after);
     installClusterAutoscaler(ctx, after);
     installMetricsServer(ctx, after);

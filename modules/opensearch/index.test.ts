@@ -69,20 +69,44 @@ describe("opensearch module", () => {
     });
   });
 
-  it("lets only the admin role and the log writer (Fluent Bit) send requests, and only the admin delete", () => {
+  it("lets only the admin role and the log writer (Fluent Bit) send requests, to this domain only, and nobody delete", () => {
     const access = json.data?.aws_iam_policy_document?.access_policy as {
-      statement: { sid: string; actions: string[]; principals: { identifiers: string[] }[] }[];
+      statement: {
+        sid: string;
+        actions: string[];
+        principals: { identifiers: string[] }[];
+        resources: string[];
+      }[];
     };
-    const [write, destroy] = access.statement;
+    expect(access.statement).toHaveLength(1);
+    const [write] = access.statement;
     expect(write!.principals[0]!.identifiers).toEqual([
       "${aws_iam_role.admin_role[0].arn}",
       "${var.writer_role_arn}",
     ]);
-    expect(write!.actions).not.toContain("es:ESHttpDelete");
-    expect(destroy!.principals[0]!.identifiers).toEqual(["${aws_iam_role.admin_role[0].arn}"]);
+    expect(write!.actions).toEqual([
+      "es:ESHttpGet",
+      "es:ESHttpHead",
+      "es:ESHttpPost",
+      "es:ESHttpPut",
+    ]);
+    expect(write!.resources).toHaveLength(1);
+    expect(write!.resources[0]).toMatch(/:es:.*:domain\/\$\{var\.name\}-logs\/\*$/);
     expect(resourceOf(json, "aws_opensearch_domain", "domain").access_policies).toBe(
       "${data.aws_iam_policy_document.access_policy[0].json}",
     );
+  });
+
+  it("gives the admin role no identity policy: the domain's access policy is its only grant", () => {
+    const role = resourceOf(json, "aws_iam_role", "admin_role");
+    expect(role.inline_policy).toBeUndefined();
+    expect(role.managed_policy_arns).toBeUndefined();
+    for (const type of [
+      "aws_iam_role_policy",
+      "aws_iam_role_policy_attachment",
+      "aws_iam_policy_attachment",
+    ])
+      expect(json.resource?.[type], type).toBeUndefined();
   });
 
   it("spreads an even number of data nodes over two zones on gp3", () => {

@@ -18,9 +18,11 @@ export const TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
  * (no public endpoint; HTTPS from the nodes' security group only), encrypted at rest with its own
  * KMS key and between nodes, HTTPS enforced, and fine-grained access control with an IAM master
  * user (no internal user database, so no master password exists anywhere, least of all in state).
- * The master is an IAM role only the setup job's service account may assume (IRSA); that job maps
- * Fluent Bit's role to a writer role and installs the ISM retention policy, which are OpenSearch
- * REST objects, not AWS resources. With `enabled = false` (the default) nothing is created.
+ * The master is an IAM role only the setup job's service account may assume (IRSA); that job (run
+ * by the `<env>-platform` root) maps Fluent Bit's role to a writer role and installs the ISM
+ * retention policy, which are OpenSearch REST objects, not AWS resources. It has to be the master:
+ * with no internal users, only the master can create the first role mapping, so any narrower
+ * mapping would itself need a manual step. With `enabled = false` (the default) nothing is created.
  * Prerequisite: the account's service-linked role for OpenSearch VPC domains
  * (`aws iam create-service-linked-role --aws-service-name opensearchservice.amazonaws.com`, once).
  * @see https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html
@@ -94,8 +96,11 @@ export const openSearch = defineModule({
       tags: { Name: `${id}-admin` },
     });
 
-    // IAM lets the two roles send requests; fine-grained access control then decides what each
-    // may do (the writer role is mapped to index-only permissions by the setup job).
+    // IAM lets the two roles send requests, to this domain only; fine-grained access control then
+    // decides what each may do (the setup job maps the writer role to index-only permissions).
+    // Neither role has an identity policy: this resource policy is their only grant anywhere.
+    // No DELETE or PATCH: the setup job only reads and PUTs/POSTs objects, Fluent Bit only
+    // POSTs bulk writes, and ISM deletes expired indices inside the domain.
     const access = new DataAwsIamPolicyDocument(scope, "access-policy", {
       count: ifEnabled(),
       statement: [
@@ -103,12 +108,6 @@ export const openSearch = defineModule({
           sid: "AdminAndLogWriter",
           actions: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"],
           principals: [{ type: "AWS", identifiers: [first(admin, "arn"), vars.writerRoleArn] }],
-          resources: [context.arn("es", `domain/${id}/*`)],
-        },
-        {
-          sid: "AdminDeletes",
-          actions: ["es:ESHttpDelete", "es:ESHttpPatch"],
-          principals: [{ type: "AWS", identifiers: [first(admin, "arn")] }],
           resources: [context.arn("es", `domain/${id}/*`)],
         },
       ],

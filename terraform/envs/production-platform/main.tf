@@ -4,9 +4,9 @@
 data "terraform_remote_state" "env" {
   backend = "s3"
   config = {
-    bucket = "expense-terraform-state-example"
+    bucket = var.state_bucket
     key    = "envs/production/terraform.tfstate"
-    region = "eu-west-1"
+    region = var.state_region
   }
 }
 

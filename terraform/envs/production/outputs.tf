@@ -211,6 +211,11 @@ output "opensearch_admin_role_arn" {
   description = "IAM master role of the OpenSearch domain, for the platform's setup job (empty unless openSearch.enabled)."
 }
 
+output "log_retention_days" {
+  value       = var.log_retention_days
+  description = "Days the application logs are kept: the log groups' retention, and the OpenSearch ISM policy's delete age."
+}
+
 output "budget_alerts_topic_arn" {
   value       = module.budgets.sns_topic_arn
   description = "SNS topic that receives the budget alerts."

@@ -12,3 +12,27 @@ variable "region" {
     error_message = "region must be an AWS region such as eu-west-1."
   }
 }
+
+variable "state_bucket" {
+  type        = string
+  description = "S3 bucket holding the environment root's state (the bootstrap's state bucket); the same value as the backend's bucket."
+  default     = "expense-terraform-state-example"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.state_bucket))
+    error_message = "state_bucket must be an S3 bucket name (lower case, digits, hyphens)."
+  }
+}
+
+variable "state_region" {
+  type        = string
+  description = "AWS region of the state bucket, e.g. eu-west-1."
+  default     = "eu-west-1"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", var.state_region))
+    error_message = "state_region must be an AWS region such as eu-west-1."
+  }
+}

@@ -133,22 +133,6 @@ data "aws_iam_policy_document" "access_policy" {
       type = "AWS"
     }
   }
-  statement {
-    actions = [
-      "es:ESHttpDelete",
-      "es:ESHttpPatch"
-    ]
-    resources = [
-      "arn:${data.aws_partition.context_partition.partition}:es:${data.aws_region.context_region.name}:${data.aws_caller_identity.context_caller.account_id}:domain/${var.name}-logs/*"
-    ]
-    sid = "AdminDeletes"
-    principals {
-      identifiers = [
-        aws_iam_role.admin_role[0].arn
-      ]
-      type = "AWS"
-    }
-  }
   count = var.enabled ? 1 : 0
 }
 
