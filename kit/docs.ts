@@ -34,7 +34,8 @@ export function outputsTable(spec: OutputSpec): string {
 
 /** The README of a generated module: purpose, usage, inputs and outputs. */
 export function moduleReadme(definition: TerraformModuleDefinition<unknown, OutputSpec>): string {
-  const { name, description, inputs, outputs } = definition.props;
+  const { name, description, outputs } = definition.props;
+  const { inputs } = definition;
   const required = Object.entries(inputs as Record<string, VariableSpec<unknown>>)
     .filter(([, spec]) => spec.default === undefined)
     .map(([key]) => `  ${toSnakeCase(key)} = ...`);

@@ -8,6 +8,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Construct } from "constructs";
+import { first } from "./expressions.ts";
 
 /** The account, region and partition a module runs in, read once per module. */
 export class AwsContext extends Construct {
@@ -42,6 +43,12 @@ export interface EncryptionKeyProps {
   readonly serviceStatements?: DataAwsIamPolicyDocumentStatement[];
   /** @default 30 */
   readonly deletionWindowInDays?: number;
+  /**
+   * 0 or 1 (a Terraform expression, e.g. from an `enabled` input) for a key that exists only
+   * with its module's feature; every part of the key is then counted, and `arn` reads instance 0
+   * (use it only from resources with the same count). Omitted: one uncounted key.
+   */
+  readonly count?: number;
 }
 
 /**
@@ -55,8 +62,10 @@ export class EncryptionKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
-    const { context } = props;
+    const { context, count } = props;
+    const counted = count !== undefined;
     const policy = new DataAwsIamPolicyDocument(this, "policy", {
+      count,
       statement: [
         {
           sid: "AccountAdministersKey",
@@ -73,14 +82,19 @@ export class EncryptionKey extends Construct {
       ],
     });
     this.key = new KmsKey(this, "key", {
+      count,
       description: props.description,
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
-      policy: policy.json,
+      policy: counted ? first(policy, "json") : policy.json,
       tags: { Name: props.alias },
     });
-    new KmsAlias(this, "alias", { name: `alias/${props.alias}`, targetKeyId: this.key.keyId });
-    this.arn = this.key.arn;
+    new KmsAlias(this, "alias", {
+      count,
+      name: `alias/${props.alias}`,
+      targetKeyId: counted ? first(this.key, "key_id") : this.key.keyId,
+    });
+    this.arn = counted ? first(this.key, "arn") : this.key.arn;
   }
 }
 

@@ -81,7 +81,7 @@ describe("stack structure", () => {
       const json = synthesized.stackJson(stack.node.id);
       const variables = json.variable ?? {};
       expect(Object.keys(variables).length, definition.name).toBe(
-        Object.keys(definition.props.inputs as object).length,
+        Object.keys(definition.inputs).length,
       );
       for (const [name, variable] of Object.entries(variables)) {
         expect(String(variable.description), `${definition.name}.${name}`).toMatch(/^\S.{19,}\.$/s);

@@ -17,7 +17,7 @@ export function renderVariableBlocks(variables: Record<string, VariableJson>): s
         "",
         "validation {",
         `condition = ${expression(validation.condition)}`,
-        `error_message = ${hclString(validation.error_message)}`,
+        `error_message = ${hclTemplate(validation.error_message)}`,
         "}",
       );
     }
@@ -41,6 +41,48 @@ function expression(value: string): string {
   const match = /^\$\{([\s\S]*)\}$/.exec(value);
   if (!match) throw new Error(`expected an interpolation-only string, got ${value}`);
   return match[1]!;
+}
+
+/**
+ * A JSON-syntax string as the HCL template it is (an error message may interpolate the value it
+ * rejects): literal text is escaped, each `${...}` is kept as an expression. Quotes inside an
+ * interpolation belong to the expression (`join(", ", x)`) and stay unescaped.
+ */
+export function hclTemplate(value: string): string {
+  let out = "";
+  let literal = "";
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith("$${", i)) {
+      // An escaped, literal `${`: the same in both syntaxes.
+      literal += "$${";
+      i += 3;
+    } else if (value.startsWith("${", i)) {
+      const end = interpolationEnd(value, i + 2);
+      out += JSON.stringify(literal).slice(1, -1) + value.slice(i, end + 1);
+      literal = "";
+      i = end + 1;
+    } else {
+      literal += value[i++];
+    }
+  }
+  return `"${out}${JSON.stringify(literal).slice(1, -1)}"`;
+}
+
+/** Index of the `}` closing an interpolation whose expression starts at `start`. */
+function interpolationEnd(value: string, start: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = start; i < value.length; i++) {
+    const c = value[i];
+    if (quoted) {
+      if (c === "\\") i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "{") depth++;
+    else if (c === "}" && depth-- === 0) return i;
+  }
+  throw new Error(`unterminated interpolation in ${value}`);
 }
 
 /** A quoted HCL string; `${` and `%{` are escaped so the text stays literal. */

@@ -2,8 +2,6 @@ import { stringVar, common, type InputSpec } from "../../kit/variables.ts";
 
 /** Inputs of the addon-roles module. */
 export interface AddonRolesInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`. */
   name: string;
   /** Name of the EKS cluster; scopes the autoscaler's write actions through the ASG tag. */
@@ -27,7 +25,6 @@ const k8sName = {
 
 /** Variable spec of the addon-roles module. */
 export const addonRolesInputs: InputSpec<AddonRolesInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name("Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev."),
   clusterName: stringVar({
     description:

@@ -3,8 +3,6 @@ import { common, stringListVar, stringVar, type InputSpec } from "../../kit/vari
 
 /** Inputs of the alerts module. */
 export interface AlertsInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`. */
   name: string;
   /** Who receives the cluster's alerts by e-mail (subscriptions of the topic, confirmed by mail). */
@@ -25,7 +23,6 @@ const k8sName = {
 
 /** Variable spec of the alerts module. */
 export const alertsInputs: InputSpec<AlertsInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name(
     "Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev; the topic is `<name>-alerts`.",
   ),

@@ -2,8 +2,6 @@ import { common, stringVar, type InputSpec } from "../../kit/variables.ts";
 
 /** Inputs of the app-identity module. */
 export interface AppIdentityInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`. */
   name: string;
   /** The cluster's IAM OIDC provider and its issuer without `https://`. */
@@ -44,7 +42,6 @@ const arn = (service: string, what: string) => ({
 
 /** Variable spec of the app-identity module. */
 export const appIdentityInputs: InputSpec<AppIdentityInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name("Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev."),
   oidcProviderArn: stringVar({
     description: "ARN of the cluster's IAM OIDC provider (IRSA), the roles' federated principal.",

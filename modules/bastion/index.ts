@@ -4,12 +4,10 @@ import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { Fn, Token } from "cdktf";
 import { first, orEmpty } from "../../kit/expressions.ts";
 import { defineModule } from "../../kit/module.ts";
-import { AwsContext } from "../../kit/kms.ts";
+import { AwsContext, EncryptionKey } from "../../kit/kms.ts";
 import { bastionInputs, type BastionInputs } from "./inputs.ts";
 import { bastionOutputs } from "./outputs.ts";
 
@@ -50,36 +48,15 @@ export const bastion = defineModule({
     const ifEnabled = () => Token.asNumber(Fn.conditional(vars.enabled, 1, 0));
 
     // Its own key with an explicit policy, like every other store in the platform, rather than
-    // the account's aws/ebs key; counted, which the kit's EncryptionKey is not.
-    const keyPolicy = new DataAwsIamPolicyDocument(scope, "key-policy", {
+    // the account's aws/ebs key; counted with the bastion.
+    const key = new EncryptionKey(scope, "key", {
+      context,
       count: ifEnabled(),
-      statement: [
-        {
-          sid: "AccountAdministersKey",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [
-            {
-              type: "AWS",
-              identifiers: [`arn:${context.partition}:iam::${context.accountId}:root`],
-            },
-          ],
-        },
-      ],
-    });
-    const key = new KmsKey(scope, "key", {
-      count: ifEnabled(),
+      alias: id,
       description: `Encrypts the root volume of ${id}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: first(keyPolicy, "json"),
-      tags: { Name: id },
     });
-    new KmsAlias(scope, "key-alias", {
-      count: ifEnabled(),
-      name: `alias/${id}`,
-      targetKeyId: first(key, "key_id"),
-    });
+    // Its addresses are the ones the module's hand-written key had (aws_kms_key.key,
+    // aws_kms_alias.key_alias, data.aws_iam_policy_document.key_policy): existing state stays.
 
     const trust = new DataAwsIamPolicyDocument(scope, "trust", {
       count: ifEnabled(),
@@ -133,7 +110,7 @@ export const bastion = defineModule({
         volumeType: "gp3",
         volumeSize: vars.rootVolumeSizeGb,
         encrypted: true,
-        kmsKeyId: first(key, "arn"),
+        kmsKeyId: key.arn,
         deleteOnTermination: true,
         tags: { Name: id },
       },

@@ -9,8 +9,6 @@ const X86_INSTANCE_TYPE =
 
 /** Inputs of the bastion module. */
 export interface BastionInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`; the instance is `<name>-bastion`. */
   name: string;
   /** Whether to create the bastion at all; false creates nothing. @default true */
@@ -27,7 +25,6 @@ export interface BastionInputs {
 
 /** Variable spec of the bastion module. */
 export const bastionInputs: InputSpec<BastionInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name(
     "Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev; the instance is `<name>-bastion`.",
   ),

@@ -10,8 +10,6 @@ import {
 
 /** Inputs of the ci-runner module. */
 export interface CiRunnerInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`; the CodeBuild project is `<name>-ci-runner`. */
   name: string;
   /** HTTPS clone URL of the GitHub repository whose workflow jobs the runner takes. */
@@ -46,7 +44,6 @@ export interface CiRunnerInputs {
 
 /** Variable spec of the ci-runner module. */
 export const ciRunnerInputs: InputSpec<CiRunnerInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name(
     "Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev; the CodeBuild project is `<name>-ci-runner`.",
   ),

@@ -202,13 +202,12 @@ describe("eks nodes", () => {
     expect(resource("aws_kms_key", "nodes_ebs_key_key").enable_key_rotation).toBe(true);
   });
 
-  it("has no SSH key or remote access, and attaches the node and cluster security groups", () => {
+  it("has no SSH key or remote access, and attaches only the nodes' own security group", () => {
     expect(template).not.toHaveProperty("key_name");
     for (const group of Object.values(groups)) expect(group).not.toHaveProperty("remote_access");
-    expect(template.vpc_security_group_ids).toEqual([
-      "${var.node_security_group_id}",
-      "${aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id}",
-    ]);
+    // Not the cluster security group: its allow-all egress would void the nodes' narrow rules
+    // (and naming any group here is what stops EKS from adding it by itself).
+    expect(template.vpc_security_group_ids).toEqual(["${var.node_security_group_id}"]);
   });
 
   it("tags instances and volumes itself, since default_tags do not reach ASG launches", () => {
@@ -278,7 +277,7 @@ describe("eks nodes", () => {
     expect(main).not.toContain('"scaling_config[0].desired_size"');
   });
 
-  it("waits for every node role policy attachment and the vpc-cni add-on before creating a group", () => {
+  it("waits for every node role policy attachment, the vpc-cni add-on and the control plane rules before creating a group", () => {
     const attachments = resourcesOf(json, "aws_iam_role_policy_attachment");
     const nodePolicies = Object.entries(attachments)
       .filter(([name]) => name.startsWith("node_role_"))
@@ -293,6 +292,12 @@ describe("eks nodes", () => {
         .filter((name) => name.startsWith("node_role_"))
         .map((name) => `aws_iam_role_policy_attachment.${name}`),
       "aws_eks_addon.addons_vpc_cni",
+      ...Object.keys(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).map(
+        (name) => `aws_vpc_security_group_ingress_rule.${name}`,
+      ),
+      ...Object.keys(resourcesOf(json, "aws_vpc_security_group_egress_rule")).map(
+        (name) => `aws_vpc_security_group_egress_rule.${name}`,
+      ),
     ].sort();
     for (const group of Object.values(groups)) {
       expect([...(group.depends_on as string[])].sort()).toEqual(expected);
@@ -301,6 +306,8 @@ describe("eks nodes", () => {
 
   it("keeps the sizing formula in one local, counting a group only when its max is >= 1", () => {
     expect(json.locals).toEqual({
+      cluster_security_group_id:
+        "${aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id}",
       node_totals: "${{ min = var.min_nodes, max = var.max_nodes, desired = var.desired_nodes }}",
       node_on_demand:
         "${{ for bound, n in local.node_totals : bound => min(n, var.on_demand_base_nodes) + floor(max(n - var.on_demand_base_nodes, 0) * (100 - var.spot_percentage) / 100) }}",

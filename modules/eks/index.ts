@@ -1,10 +1,11 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
-import { Fn, Token, type IResolvable } from "cdktf";
+import { Fn, TerraformLocal, Token, type IResolvable } from "cdktf";
 import { defineModule } from "../../kit/module.ts";
 import { AwsContext, cloudWatchLogsKeyStatement, EncryptionKey } from "../../kit/kms.ts";
 import { ClusterAccess } from "./access.ts";
+import { ControlPlaneRules } from "./control-plane-rules.ts";
 import { CoreAddons } from "./core-addons.ts";
 import { EbsCsiDriver } from "./ebs-csi.ts";
 import { CLUSTER_POLICIES, NODE_POLICIES, ServiceRole } from "./iam.ts";
@@ -129,6 +130,18 @@ export const eks = defineModule({
 
     new ClusterAccess(scope, "access", { context, vars, clusterName: cluster.name });
 
+    // One name for the group EKS creates, read by the rules and the output (and replaced by the
+    // offline rehearsal's stand-in: the emulator's cluster has none).
+    const clusterSecurityGroupId = new TerraformLocal(
+      scope,
+      "cluster-security-group-id",
+      cluster.vpcConfig.clusterSecurityGroupId,
+    ).asString;
+    const controlPlaneRules = new ControlPlaneRules(scope, "control-plane", {
+      clusterSecurityGroupId,
+      nodeSecurityGroupId: vars.nodeSecurityGroupId,
+    });
+
     const oidcIssuerHost = Fn.replace(issuer, "https://", "");
     const coreAddons = new CoreAddons(scope, "addons", {
       context,
@@ -145,7 +158,7 @@ export const eks = defineModule({
       clusterName,
       nodeRole,
       component: COMPONENT,
-      after: [coreAddons.vpcCni],
+      after: [coreAddons.vpcCni, ...controlPlaneRules.rules],
     });
     coreAddons.afterNodes([nodes.onDemand, nodes.spot]);
 
@@ -165,7 +178,7 @@ export const eks = defineModule({
       clusterEndpoint: cluster.endpoint,
       clusterCertificateAuthorityData: cluster.certificateAuthority.get(0).data,
       clusterVersion: cluster.version,
-      clusterSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      clusterSecurityGroupId,
       oidcProviderArn: oidc.arn,
       oidcIssuerUrl: issuer,
       oidcIssuerHost,

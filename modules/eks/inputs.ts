@@ -33,8 +33,6 @@ export const NODE_AMI_TYPES = {
 
 /** Inputs of the eks module. */
 export interface EksInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`; the cluster is `<name>-eks`. */
   name: string;
   /**
@@ -146,7 +144,6 @@ function crossCheck<T, S extends VariableSpec<T>>(spec: S & VariableSpec<T>, che
 
 /** Variable spec of the eks module. */
 export const eksInputs: InputSpec<EksInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name(
     "Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev; the cluster is named `<name>-eks`.",
   ),

@@ -45,7 +45,10 @@ export interface NodeGroupsProps {
   readonly nodeRole: ServiceRole;
   /** Value of the `Component` tag (default_tags do not reach instances launched by the ASG). */
   readonly component: string;
-  /** Created before any node: the VPC CNI add-on (a node's pods get no IP without it). */
+  /**
+   * Created before any node: the VPC CNI add-on (a node's pods get no IP without it) and the
+   * control plane <-> node rules (a node that cannot reach the API never joins).
+   */
   readonly after?: ITerraformDependable[];
 }
 
@@ -138,11 +141,10 @@ export class NodeGroups extends Construct {
           },
         },
       ],
-      // Setting security groups here stops EKS from attaching the cluster security group by
-      // itself; it carries the control plane <-> node rules (kubelet, webhooks, API), so attach it
-      // explicitly. Its default egress allows everything, which widens the node group's narrower
-      // egress rules: that is EKS's own default for managed nodes.
-      vpcSecurityGroupIds: [vars.nodeSecurityGroupId, cluster.vpcConfig.clusterSecurityGroupId],
+      // Only the nodes' own group. Naming groups here stops EKS from adding the cluster security
+      // group, whose allow-all egress would void the nodes' narrow egress rules; the control
+      // plane <-> node traffic it carried is opened port by port in control-plane-rules.ts.
+      vpcSecurityGroupIds: [vars.nodeSecurityGroupId],
       tagSpecifications: [
         { resourceType: "instance", tags: instanceTags },
         { resourceType: "volume", tags: instanceTags },

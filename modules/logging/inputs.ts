@@ -2,8 +2,6 @@ import { common, stringListVar, stringVar, type InputSpec } from "../../kit/vari
 
 /** Inputs of the logging module. */
 export interface LoggingInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`. */
   name: string;
   clusterName: string;
@@ -29,7 +27,6 @@ const k8sName = {
 
 /** Variable spec of the logging module. */
 export const loggingInputs: InputSpec<LoggingInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name("Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev."),
   clusterName: stringVar({
     description: "Name of the EKS cluster; log groups are /aws/eks/<cluster>/<namespace>.",

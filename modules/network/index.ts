@@ -9,7 +9,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Fn, Op, TerraformCount, TerraformLocal, Token } from "cdktf";
+import { Fn, Op, TerraformCount, TerraformLocal, Token, type TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { defineModule } from "../../kit/module.ts";
 import { AwsContext } from "../../kit/kms.ts";
@@ -46,6 +46,7 @@ export const network = defineModule({
       state: "available",
       filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     });
+    requireAvailableZones(scope, available);
     const azs = new TerraformLocal(scope, "azs", Fn.slice(available.names, 0, vars.azCount)).asList;
 
     const vpc = new Vpc(scope, "vpc", {
@@ -174,6 +175,21 @@ export const network = defineModule({
     };
   },
 });
+
+/**
+ * Checks `az_count` against the region's available AZs at plan time (a variable validation may
+ * reference other objects since Terraform 1.9): without it, `az_count = 4` in a three-AZ region
+ * such as eu-west-1 passes the static 2..4 range and the plan fails later inside `slice` with an
+ * index error that names neither the variable nor the region.
+ */
+function requireAvailableZones(scope: Construct, available: DataAwsAvailabilityZones): void {
+  const variable = scope.node.findChild("variable-az_count") as TerraformVariable;
+  const names = `${available.fqn}.names`;
+  variable.addValidation({
+    condition: `\${var.az_count <= length(${names})}`,
+    errorMessage: `az_count is \${var.az_count}, but the region \${${available.fqn}.id} has only \${length(${names})} available availability zones (\${join(", ", ${names})}): set az_count to at most \${length(${names})}.`,
+  });
+}
 
 /** Associates each subnet of a counted subnet resource with a route table (or the i-th of a list). */
 function associate(

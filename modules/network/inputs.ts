@@ -2,8 +2,6 @@ import { common, cidrVar, enumVar, numberVar, type InputSpec } from "../../kit/v
 
 /** Inputs of the network module. */
 export interface NetworkInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`. */
   name: string;
   /** IPv4 CIDR of the VPC, /16 to /18. */
@@ -18,7 +16,6 @@ export interface NetworkInputs {
 
 /** Variable spec of the network module. */
 export const networkInputs: InputSpec<NetworkInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name("Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev."),
   vpcCidr: cidrVar({
     description:

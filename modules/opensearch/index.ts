@@ -1,13 +1,11 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { OpensearchDomain } from "@cdktf/provider-aws/lib/opensearch-domain";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Fn, Token } from "cdktf";
 import { first, orEmpty } from "../../kit/expressions.ts";
-import { AwsContext } from "../../kit/kms.ts";
+import { AwsContext, EncryptionKey } from "../../kit/kms.ts";
 import { defineModule } from "../../kit/module.ts";
 import { openSearchInputs, type OpenSearchInputs } from "./inputs.ts";
 import { openSearchOutputs } from "./outputs.ts";
@@ -41,37 +39,16 @@ export const openSearch = defineModule({
     const id = `${vars.name}-logs`;
     const ifEnabled = () => Token.asNumber(Fn.conditional(vars.enabled, 1, 0));
 
-    const keyPolicy = new DataAwsIamPolicyDocument(scope, "key-policy", {
+    // The service uses the key through grants it creates on behalf of the caller, whose IAM
+    // permissions the account root (the kit key's policy) delegates.
+    const key = new EncryptionKey(scope, "key", {
+      context,
       count: ifEnabled(),
-      statement: [
-        {
-          // The service uses the key through grants it creates on behalf of the caller, whose
-          // IAM permissions the account root delegates here.
-          sid: "AccountAdministersKey",
-          actions: ["kms:*"],
-          resources: ["*"],
-          principals: [
-            {
-              type: "AWS",
-              identifiers: [`arn:${context.partition}:iam::${context.accountId}:root`],
-            },
-          ],
-        },
-      ],
-    });
-    const key = new KmsKey(scope, "key", {
-      count: ifEnabled(),
+      alias: id,
       description: `Encrypts the OpenSearch domain ${id} at rest`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-      policy: first(keyPolicy, "json"),
-      tags: { Name: id },
     });
-    new KmsAlias(scope, "key-alias", {
-      count: ifEnabled(),
-      name: `alias/${id}`,
-      targetKeyId: first(key, "key_id"),
-    });
+    // Its addresses are the ones the module's hand-written key had (aws_kms_key.key,
+    // aws_kms_alias.key_alias, data.aws_iam_policy_document.key_policy): existing state stays.
 
     const group = new SecurityGroup(scope, "security-group", {
       count: ifEnabled(),
@@ -151,7 +128,7 @@ export const openSearch = defineModule({
         securityGroupIds: [first(group, "id")],
       },
       ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: vars.volumeGb },
-      encryptAtRest: { enabled: true, kmsKeyId: first(key, "arn") },
+      encryptAtRest: { enabled: true, kmsKeyId: key.arn },
       nodeToNodeEncryption: { enabled: true },
       domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: TLS_POLICY },
       advancedSecurityOptions: {

@@ -1,6 +1,5 @@
 import {
   boolVar,
-  common,
   numberVar,
   stringListVar,
   stringVar,
@@ -9,8 +8,6 @@ import {
 
 /** Inputs of the opensearch module. */
 export interface OpenSearchInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`; the domain is `<name>-logs`. */
   name: string;
   /** Whether to create the domain at all; false creates nothing. @default false */
@@ -47,7 +44,6 @@ const k8sName = {
 
 /** Variable spec of the opensearch module. */
 export const openSearchInputs: InputSpec<OpenSearchInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: stringVar({
     description:
       "Prefix of every resource name, `<project>-<environment>`; the domain is `<name>-logs`, which OpenSearch limits to 28 characters.",

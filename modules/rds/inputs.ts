@@ -12,8 +12,6 @@ import {
 
 /** Inputs of the rds module. */
 export interface RdsInputs {
-  /** Permissions boundary of the module's IAM roles; empty for none. @default "" */
-  permissionsBoundaryArn?: string;
   /** Prefix of every name, `<project>-<env>`; the instance is `<name>-mysql`. */
   name: string;
   /** IDs of the isolated data subnets (one per AZ) for the DB subnet group. */
@@ -135,7 +133,6 @@ function withCheck<T, S extends VariableSpec<T>>(spec: S & VariableSpec<T>, chec
 
 /** Variable spec of the rds module. */
 export const rdsInputs: InputSpec<RdsInputs> = {
-  permissionsBoundaryArn: common.permissionsBoundaryArn(),
   name: common.name(
     "Prefix of every resource name, `<project>-<environment>`, e.g. expense-dev; the DB instance is `<name>-mysql`.",
   ),

@@ -52,7 +52,9 @@ export async function startEmulator(log: string): Promise<Emulator> {
     if (child.exitCode === null) child.kill("SIGTERM");
     await exited;
   };
-  for (let attempt = 0; attempt < 120; attempt++) {
+  // Up to two minutes: on a loaded machine (CI runners, parallel work) moto's start alone has
+  // taken over 30 s.
+  for (let attempt = 0; attempt < 480; attempt++) {
     if (child.exitCode !== null) break;
     try {
       const response = await fetch(`${endpoint}/moto-api/`);

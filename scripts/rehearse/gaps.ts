@@ -200,7 +200,7 @@ export const STAND_INS: readonly StandIn[] = [
   {
     module: "eks",
     reason:
-      "moto 5.2.1's DescribeCluster has no clusterSecurityGroupId (EKS creates eks-cluster-sg-<name> in the VPC); a rule-less group in the same VPC stands in so callers get a real group id",
+      "moto 5.2.1's DescribeCluster has no clusterSecurityGroupId (EKS creates eks-cluster-sg-<name> in the VPC); a rule-less group in the same VPC stands in so the module's control plane <-> node rules and the callers get a real group id",
     add: `data "aws_security_group" "rehearsal_node_group_vpc" {
   id = var.node_security_group_id
 }
@@ -209,14 +209,15 @@ resource "aws_security_group" "rehearsal_cluster_sg" {
   name        = "eks-cluster-sg-\${var.name}-rehearsal"
   description = "Rehearsal stand-in for the security group EKS creates for the cluster"
   vpc_id      = data.aws_security_group.rehearsal_node_group_vpc.vpc_id
-  # No rules of its own: the callers' separate rule resources (the CI runner's 443) are the only ones.
-  egress      = []
+  # No inline rules (the provider removes AWS's default egress on create, and inline egress would
+  # fight the separate rule resources): the module's control plane <-> node rules and the CI
+  # runner's 443 are the only ones.
   tags        = { Component = "eks" }
 }
 `,
-    override: `output "cluster_security_group_id" {
-  value       = aws_security_group.rehearsal_cluster_sg.id
-  description = "Rehearsal stand-in for the cluster security group."
+    // The module's rules and its output read the group through this local.
+    override: `locals {
+  cluster_security_group_id = aws_security_group.rehearsal_cluster_sg.id
 }
 `,
   },

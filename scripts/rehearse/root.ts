@@ -3,12 +3,12 @@
  * provider pointed at moto, a `terraform test` file (apply, SDK checks, re-plan, teardown) and
  * the evaluation of what terraform reported.
  */
-import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { CreateServiceLinkedRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { init, spawnTerraform } from "../terraform-cli.ts";
 import { checkRoot, clientConfig, type CheckResult } from "./checks.ts";
 import { planChanges, type Change } from "./drift.ts";
 import { addEvent, emptyEvents, type TestEvents } from "./events.ts";
@@ -105,24 +105,9 @@ export function prepare(root: RootName, tree: string, work: string, endpoint: st
   return { dir, targets };
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; output: string }>((resolve) => {
-    const child = spawn(cmd, args, { cwd, env });
-    let output = "";
-    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
-}
-
-/** The environment terraform runs in: no CLI config, no checkpoint, fake credentials. */
-export function terraformEnv(signals: string): NodeJS.ProcessEnv {
+/** What terraform runs with here: fake credentials and the hooks' signal folder. */
+export function rehearsalEnv(signals: string): NodeJS.ProcessEnv {
   return {
-    ...process.env,
-    CHECKPOINT_DISABLE: "1",
-    TF_CLI_CONFIG_FILE: "/dev/null",
-    TF_IN_AUTOMATION: "1",
-    AWS_EC2_METADATA_DISABLED: "true",
     AWS_ACCESS_KEY_ID: "testing",
     AWS_SECRET_ACCESS_KEY: "testing",
     REHEARSE_SIGNALS: signals,
@@ -163,11 +148,8 @@ export async function rehearseRoot(
   const { dir, targets } = prepare(root, tree, work, endpoint);
   const signals = join(work, "signals");
   mkdirSync(signals, { recursive: true });
-  const env = terraformEnv(signals);
-  const initArgs = ["init", "-input=false", "-no-color", "-backend=false"];
-  if (process.env.TF_PLUGIN_DIR) initArgs.push(`-plugin-dir=${process.env.TF_PLUGIN_DIR}`);
-  const init = await run("terraform", initArgs, dir, env);
-  if (init.code !== 0) throw new Error(`terraform init failed for ${root}:\n${init.output}`);
+  const env = rehearsalEnv(signals);
+  await init(dir, { env });
   await seedAccount(endpoint);
 
   const events = emptyEvents();
@@ -177,7 +159,7 @@ export async function rehearseRoot(
       .filter((s) => s.kind === "hook")
       .map((s) => s.name),
   );
-  const child = spawn("terraform", testArgs(dir), { cwd: dir, env });
+  const child = spawnTerraform(dir, testArgs(dir), env);
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const exit = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));

@@ -2,11 +2,12 @@
 # It is plain Terraform: it also works without CDKTF (see the repository README).
 
 locals {
-  node_totals       = { min = var.min_nodes, max = var.max_nodes, desired = var.desired_nodes }
-  node_on_demand    = { for bound, n in local.node_totals : bound => min(n, var.on_demand_base_nodes) + floor(max(n - var.on_demand_base_nodes, 0) * (100 - var.spot_percentage) / 100) }
-  node_spot         = { for bound, n in local.node_totals : bound => n - local.node_on_demand[bound] }
-  node_group_counts = { on_demand = local.node_on_demand.max > 0 ? 1 : 0, spot = local.node_spot.max > 0 ? 1 : 0 }
-  node_ami_type     = anytrue([for t in var.node_instance_types : can(regex("^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)[.]", t))]) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"
+  cluster_security_group_id = aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id
+  node_totals               = { min = var.min_nodes, max = var.max_nodes, desired = var.desired_nodes }
+  node_on_demand            = { for bound, n in local.node_totals : bound => min(n, var.on_demand_base_nodes) + floor(max(n - var.on_demand_base_nodes, 0) * (100 - var.spot_percentage) / 100) }
+  node_spot                 = { for bound, n in local.node_totals : bound => n - local.node_on_demand[bound] }
+  node_group_counts         = { on_demand = local.node_on_demand.max > 0 ? 1 : 0, spot = local.node_spot.max > 0 ? 1 : 0 }
+  node_ami_type             = anytrue([for t in var.node_instance_types : can(regex("^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)[.]", t))]) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD"
 }
 
 data "aws_caller_identity" "context_caller" {
@@ -307,6 +308,110 @@ resource "aws_eks_access_policy_association" "access_deploy_policy" {
   count = var.deploy_role_arn == "" ? 0 : 1
 }
 
+resource "aws_vpc_security_group_egress_rule" "control_plane_node_egress_api" {
+  description                  = "Nodes and pods to the Kubernetes API server"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = local.cluster_security_group_id
+  security_group_id            = var.node_security_group_id
+  tags = {
+    Name      = "node-egress-api"
+    Component = "eks"
+  }
+  to_port = 443
+}
+
+resource "aws_vpc_security_group_ingress_rule" "control_plane_cluster_ingress_api" {
+  description                  = "Nodes and pods to the Kubernetes API server"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = var.node_security_group_id
+  security_group_id            = local.cluster_security_group_id
+  tags = {
+    Name      = "cluster-ingress-api"
+    Component = "eks"
+  }
+  to_port = 443
+}
+
+resource "aws_vpc_security_group_ingress_rule" "control_plane_node_ingress_https" {
+  description                  = "Control plane to pods serving webhooks or aggregated APIs on 443"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = local.cluster_security_group_id
+  security_group_id            = var.node_security_group_id
+  tags = {
+    Name      = "node-ingress-https"
+    Component = "eks"
+  }
+  to_port = 443
+}
+
+resource "aws_vpc_security_group_egress_rule" "control_plane_cluster_egress_https" {
+  description                  = "Control plane to pods serving webhooks or aggregated APIs on 443"
+  from_port                    = 443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = var.node_security_group_id
+  security_group_id            = local.cluster_security_group_id
+  tags = {
+    Name      = "cluster-egress-https"
+    Component = "eks"
+  }
+  to_port = 443
+}
+
+resource "aws_vpc_security_group_ingress_rule" "control_plane_node_ingress_kubelet" {
+  description                  = "Control plane to the kubelet (logs, exec, port-forward) and to the metrics-server and prometheus-operator webhooks"
+  from_port                    = 10250
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = local.cluster_security_group_id
+  security_group_id            = var.node_security_group_id
+  tags = {
+    Name      = "node-ingress-kubelet"
+    Component = "eks"
+  }
+  to_port = 10250
+}
+
+resource "aws_vpc_security_group_egress_rule" "control_plane_cluster_egress_kubelet" {
+  description                  = "Control plane to the kubelet (logs, exec, port-forward) and to the metrics-server and prometheus-operator webhooks"
+  from_port                    = 10250
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = var.node_security_group_id
+  security_group_id            = local.cluster_security_group_id
+  tags = {
+    Name      = "cluster-egress-kubelet"
+    Component = "eks"
+  }
+  to_port = 10250
+}
+
+resource "aws_vpc_security_group_ingress_rule" "control_plane_node_ingress_alb_controller_webhook" {
+  description                  = "Control plane to the AWS Load Balancer Controller's admission webhooks"
+  from_port                    = 9443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = local.cluster_security_group_id
+  security_group_id            = var.node_security_group_id
+  tags = {
+    Name      = "node-ingress-alb-controller-webhook"
+    Component = "eks"
+  }
+  to_port = 9443
+}
+
+resource "aws_vpc_security_group_egress_rule" "control_plane_cluster_egress_alb_controller_webhook" {
+  description                  = "Control plane to the AWS Load Balancer Controller's admission webhooks"
+  from_port                    = 9443
+  ip_protocol                  = "tcp"
+  referenced_security_group_id = var.node_security_group_id
+  security_group_id            = local.cluster_security_group_id
+  tags = {
+    Name      = "cluster-egress-alb-controller-webhook"
+    Component = "eks"
+  }
+  to_port = 9443
+}
+
 data "aws_iam_policy_document" "addons_vpc_cni_role_trust" {
   statement {
     actions = [
@@ -505,8 +610,7 @@ resource "aws_launch_template" "nodes_launch_template" {
   }
   update_default_version = true
   vpc_security_group_ids = [
-    var.node_security_group_id,
-    aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id
+    var.node_security_group_id
   ]
   block_device_mappings {
     device_name = "/dev/xvda"
@@ -577,6 +681,14 @@ resource "aws_eks_node_group" "nodes_on_demand" {
     aws_iam_role_policy_attachment.node_role_ecr_read_only,
     aws_iam_role_policy_attachment.node_role_ssm,
     aws_eks_addon.addons_vpc_cni,
+    aws_vpc_security_group_egress_rule.control_plane_node_egress_api,
+    aws_vpc_security_group_ingress_rule.control_plane_cluster_ingress_api,
+    aws_vpc_security_group_ingress_rule.control_plane_node_ingress_https,
+    aws_vpc_security_group_egress_rule.control_plane_cluster_egress_https,
+    aws_vpc_security_group_ingress_rule.control_plane_node_ingress_kubelet,
+    aws_vpc_security_group_egress_rule.control_plane_cluster_egress_kubelet,
+    aws_vpc_security_group_ingress_rule.control_plane_node_ingress_alb_controller_webhook,
+    aws_vpc_security_group_egress_rule.control_plane_cluster_egress_alb_controller_webhook,
   ]
   count = local.node_group_counts.on_demand
   lifecycle {
@@ -625,6 +737,14 @@ resource "aws_eks_node_group" "nodes_spot" {
     aws_iam_role_policy_attachment.node_role_ecr_read_only,
     aws_iam_role_policy_attachment.node_role_ssm,
     aws_eks_addon.addons_vpc_cni,
+    aws_vpc_security_group_egress_rule.control_plane_node_egress_api,
+    aws_vpc_security_group_ingress_rule.control_plane_cluster_ingress_api,
+    aws_vpc_security_group_ingress_rule.control_plane_node_ingress_https,
+    aws_vpc_security_group_egress_rule.control_plane_cluster_egress_https,
+    aws_vpc_security_group_ingress_rule.control_plane_node_ingress_kubelet,
+    aws_vpc_security_group_egress_rule.control_plane_cluster_egress_kubelet,
+    aws_vpc_security_group_ingress_rule.control_plane_node_ingress_alb_controller_webhook,
+    aws_vpc_security_group_egress_rule.control_plane_cluster_egress_alb_controller_webhook,
   ]
   count = local.node_group_counts.spot
   lifecycle {

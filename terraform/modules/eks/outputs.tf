@@ -27,7 +27,7 @@ output "cluster_version" {
 }
 
 output "cluster_security_group_id" {
-  value       = aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id
+  value       = local.cluster_security_group_id
   description = "ID of the security group EKS created for the cluster (control-plane ENIs and every node)."
 }
 
