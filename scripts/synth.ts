@@ -18,13 +18,21 @@ function readOrUndefined(path: string): string | undefined {
   }
 }
 
+/** `SYNTH_TIMINGS=1` prints how long each phase took (stderr), to see where synth time goes. */
+const phases: Array<[string, number]> = [["start-up", performance.now()]];
+const phase = (name: string) => phases.push([name, performance.now()]);
+
 try {
   // Imported here, not at the top: a config error thrown while the modules load is caught below.
   const { buildApp } = await import("../main.ts");
   const { renderTree } = await import("./render-tree.ts");
+  phase("import");
   const assembly = buildApp();
+  phase("construct");
   assembly.app.synth();
+  phase("synth (cdktf.out/)");
   const tree = renderTree(assembly);
+  phase("render HCL");
 
   const before = new Map<string, string>();
   for (const path of listGenerated("terraform")) {
@@ -55,7 +63,15 @@ try {
       appliedBy: `the ${env} CI apply role, after ${env}`,
     });
   }
+  phase("write terraform/");
   console.log(summaryLines(stacks, diffTree(before, tree.terraform), roots).join("\n"));
+  if (process.env.SYNTH_TIMINGS) {
+    const lines = phases.map(([name, at], i) => {
+      const ms = i === 0 ? at : at - phases[i - 1]![1];
+      return `  ${name.padEnd(20)} ${Math.round(ms)} ms`;
+    });
+    console.error(["synth timings (process start = 0):", ...lines].join("\n"));
+  }
 } catch (error) {
   if (error instanceof Error && (error.name === "ConfigError" || error.name === "VariableError")) {
     console.error(`synth failed: ${error.message}`);

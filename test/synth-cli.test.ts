@@ -92,13 +92,17 @@ describe("npm run synth summary", () => {
     );
     expect(existsSync(join(first.copy, "terraform/envs/production-platform/main.tf"))).toBe(true);
 
-    // Unchanged sources: the launcher reuses its cached bundle.
+    // Unchanged sources: the launcher reuses its cached bundle. SYNTH_TIMINGS adds the phase
+    // breakdown on stderr (stdout keeps the summary alone).
     const again = spawnSync(process.execPath, ["scripts/synth.mjs"], {
       cwd: first.copy,
       encoding: "utf8",
-      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", SYNTH_TIMINGS: "1" },
     });
     expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(
+      /^synth timings \(process start = 0\):\n {2}start-up +\d+ ms\n(?: {2}.+ \d+ ms\n?){5}$/,
+    );
     expect(again.stdout.split("\n")[1]).toBe(
       "terraform/: up to date (no file added, changed or removed)",
     );
