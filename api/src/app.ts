@@ -9,10 +9,11 @@ import { healthRoutes } from "./health/index.js";
 import { cors } from "./http/cors.js";
 import type { AppEnv } from "./http/env.js";
 import { errorHandler, methodNotAllowed } from "./http/errors.js";
+import { fastList, setNodeFastPath } from "./http/fast-list.js";
 import { observe, UNMATCHED_ROUTE } from "./http/observe.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
-import { transactionRoutes } from "./transactions/index.js";
+import { listBodyLoader, transactionRoutes } from "./transactions/index.js";
 import {
   createTransactionRepository,
   type TransactionRepository,
@@ -99,5 +100,10 @@ export function createApp({
     );
   });
   app.onError(errorHandler(logger));
+  // Served by Node (createHttpServer), cached GET /transaction skips Hono; answers are the same.
+  setNodeFastPath(
+    app,
+    fastList({ cache, loadList: listBodyLoader(repository), metrics, logger, corsOrigin }),
+  );
   return app;
 }

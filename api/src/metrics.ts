@@ -54,6 +54,16 @@ export interface Metrics {
     cache: CacheLabel,
     seconds: number,
   ): void;
+  /**
+   * {@link Metrics.observeRequest} bound to one label combination ahead of time, for a hot path
+   * that knows its labels (no per-request label key or map look-up).
+   */
+  requestObserver(
+    method: string,
+    route: string,
+    status: number,
+    cache: CacheLabel,
+  ): (seconds: number) => void;
   /** Connects the health gauges to the live dependencies (done once the app has them). */
   setProbes(probes: HealthProbes): void;
 }
@@ -121,6 +131,20 @@ export function createMetrics({ defaultMetrics = true }: MetricsOptions = {}): M
     { count: Counter.Internal; duration: Histogram.Internal<RequestLabels> }
   >();
 
+  const bound = (method: string, route: string, status: number, cache: CacheLabel) => {
+    const key = `${method} ${route} ${status} ${cache}`;
+    let child = children.get(key);
+    if (!child) {
+      const code = String(status);
+      child = {
+        count: httpRequests.labels({ method, route, status: code }),
+        duration: httpDuration.labels({ method, route, status: code, cache }),
+      };
+      children.set(key, child);
+    }
+    return child;
+  };
+
   return {
     registry,
     httpRequests,
@@ -173,18 +197,16 @@ export function createMetrics({ defaultMetrics = true }: MetricsOptions = {}): M
       registers,
     }),
     observeRequest(method, route, status, cache, seconds) {
-      const key = `${method} ${route} ${status} ${cache}`;
-      let child = children.get(key);
-      if (!child) {
-        const code = String(status);
-        child = {
-          count: httpRequests.labels({ method, route, status: code }),
-          duration: httpDuration.labels({ method, route, status: code, cache }),
-        };
-        children.set(key, child);
-      }
+      const child = bound(method, route, status, cache);
       child.count.inc();
       child.duration.observe(seconds);
+    },
+    requestObserver(method, route, status, cache) {
+      const child = bound(method, route, status, cache);
+      return (seconds) => {
+        child.count.inc();
+        child.duration.observe(seconds);
+      };
     },
     setProbes(next) {
       probes = next;

@@ -10,6 +10,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import type { AppEnv } from "./http/env.js";
+import { nodeFastPath } from "./http/fast-list.js";
 import { describeError, type Logger } from "./logger.js";
 import { createRuntime, type RuntimeOptions } from "./runtime.js";
 
@@ -25,8 +26,17 @@ const BAD_REQUEST =
   "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n" +
   `Content-Length: ${Buffer.byteLength(BAD_REQUEST_BODY)}\r\n\r\n${BAD_REQUEST_BODY}`;
 
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  /**
+   * Serve what the app's Node fast path covers (cached `GET /transaction`, fast-list.ts) without
+   * Hono. Tests turn it off to compare its answers with Hono's. @default true
+   */
+  fastPath?: boolean;
+}
+
 /** An HTTP server for `app`, answering JSON even to requests too broken to reach it. */
-export function createHttpServer(app: Hono<AppEnv>): Server {
+export function createHttpServer(app: Hono<AppEnv>, options: HttpServerOptions = {}): Server {
   const listener = getRequestListener(app.fetch, {
     // A request Node parsed but the Fetch API rejects (e.g. an invalid Host) never reaches Hono.
     errorHandler: () =>
@@ -38,7 +48,14 @@ export function createHttpServer(app: Hono<AppEnv>): Server {
         },
       ),
   });
-  const server = createServer(listener);
+  const fastPath = options.fastPath === false ? undefined : nodeFastPath(app);
+  const server = createServer(
+    fastPath
+      ? (req, res) => {
+          if (!fastPath(req, res)) void listener(req, res);
+        }
+      : listener,
+  );
   // Longer than the load balancer's idle timeout (ALB: 60 s), so the balancer, not us, closes
   // idle keep-alive connections and never sends a request into one we are closing.
   server.keepAliveTimeout = 65_000;

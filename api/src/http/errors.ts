@@ -84,36 +84,61 @@ function isUnstorableText(error: unknown): boolean {
   return cause?.code === "ER_TRUNCATED_WRONG_VALUE_FOR_FIELD";
 }
 
-/** Builds the app's `onError` handler: known errors keep their status, the rest become 500. */
+/** The answer to an error a handler threw: status, JSON body and extra headers. */
+export interface ErrorAnswer {
+  status: ContentfulStatusCode;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+/**
+ * What an error becomes (known errors keep their status, the rest become 500), logging the ones
+ * that are the server's problem under the request's id. Shared by Hono's `onError` and the Node
+ * fast path of cached reads (fast-list.ts), so both answer a failure alike.
+ */
+export function errorAnswer(
+  error: unknown,
+  logger: Logger,
+  requestId: string | undefined,
+): ErrorAnswer {
+  if (error instanceof ApiError) return { status: error.status, body: error.toBody() };
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const message = status === 413 ? "request body too large" : error.message || "bad request";
+    return {
+      status,
+      body: { message, error: { code: status === 413 ? "body_too_large" : "bad_request" } },
+    };
+  }
+  if (isUnstorableText(error)) {
+    const invalid = invalidField("desc", "desc contains characters the database cannot store");
+    return { status: 400, body: invalid.toBody() };
+  }
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ requestId, err: describeError(error) }, "database unavailable");
+    return {
+      status: 503,
+      body: {
+        message: "database unavailable, try again shortly",
+        error: { code: "database_unavailable" },
+      },
+      headers: { "Retry-After": "5" },
+    };
+  }
+  logger.error({ requestId, err: describeError(error) }, "unhandled error");
+  return {
+    status: 500,
+    body: { message: "internal server error", error: { code: "internal_error" } },
+  };
+}
+
+/** Builds the app's `onError` handler (see {@link errorAnswer}). */
 export function errorHandler(logger: Logger) {
   return (error: Error, c: Context<AppEnv>): Response => {
-    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
-    if (error instanceof HTTPException) {
-      const status = error.status;
-      const message = status === 413 ? "request body too large" : error.message || "bad request";
-      return c.json(
-        { message, error: { code: status === 413 ? "body_too_large" : "bad_request" } },
-        status,
-      );
-    }
-    const requestId = c.get("requestId");
-    if (isUnstorableText(error)) {
-      const invalid = invalidField("desc", "desc contains characters the database cannot store");
-      return c.json(invalid.toBody(), 400);
-    }
-    if (isDatabaseUnavailable(error)) {
-      logger.warn({ requestId, err: describeError(error) }, "database unavailable");
-      c.header("Retry-After", "5");
-      return c.json(
-        {
-          message: "database unavailable, try again shortly",
-          error: { code: "database_unavailable" },
-        },
-        503,
-      );
-    }
-    logger.error({ requestId, err: describeError(error) }, "unhandled error");
-    return c.json({ message: "internal server error", error: { code: "internal_error" } }, 500);
+    const answer = errorAnswer(error, logger, c.get("requestId"));
+    if (answer.headers)
+      for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
+    return c.json(answer.body, answer.status);
   };
 }
 

@@ -42,6 +42,15 @@ export function routeTemplate(c: Context<AppEnv>): string {
   return matchedRoutes(c).find((route) => !isWildcard(route.path))?.path ?? UNMATCHED_ROUTE;
 }
 
+/**
+ * The logger of the per-request access line. Its fields are fixed and non-secret: it skips the
+ * redaction pass (a clone per line, about 2% of a cached read's CPU in a profile), which other
+ * log calls keep.
+ */
+export function accessLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: { paths: [] } });
+}
+
 /** Options of {@link observe}. */
 export interface ObserveOptions {
   metrics: Metrics;
@@ -50,9 +59,7 @@ export interface ObserveOptions {
 
 /** The outermost middleware of the app. */
 export function observe({ metrics, logger }: ObserveOptions): MiddlewareHandler<AppEnv> {
-  // The access line has fixed, non-secret fields: skip the redaction pass (a clone per line,
-  // about 2% of a cached read's CPU in a profile), which other log calls keep.
-  const access = logger.child({}, { redact: { paths: [] } });
+  const access = accessLogger(logger);
   return async function observeMiddleware(c, next) {
     const started = performance.now();
     const correlationId = requestHeader(c, "x-correlation-id");

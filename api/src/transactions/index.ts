@@ -37,6 +37,11 @@ async function legacyId(c: Context<AppEnv>): Promise<number> {
   return parseId(fields.id ?? c.req.query("id"));
 }
 
+/** The whole-table body of `GET /transaction` (the original's form), loaded from MySQL. */
+export function listBodyLoader(repository: TransactionRepository): () => Promise<string> {
+  return async () => JSON.stringify({ result: await repository.list() });
+}
+
 /** Builds the router mounted at `/transaction`. */
 export function transactionRoutes({
   repository,
@@ -49,6 +54,8 @@ export function transactionRoutes({
     insertMany: (rows) => repository.createMany(rows),
     afterCommit: () => cache.afterInsert(),
   });
+
+  const loadList = listBodyLoader(repository);
 
   const getOne = async (c: Context<AppEnv>, id: number): Promise<Response> => {
     const read = await cache.readById(id, async () => {
@@ -88,9 +95,7 @@ export function transactionRoutes({
       c.set("cache", read.cache);
       return c.body(read.body!, 200, jsonHeaders());
     }
-    const read = await cache.readList(async () =>
-      JSON.stringify({ result: await repository.list() }),
-    );
+    const read = await cache.readList(loadList);
     c.set("cache", read.cache);
     // The cached value is the finished body: a hit costs no JSON parse or stringify.
     return c.body(read.body!, 200, jsonHeaders());

@@ -14,7 +14,7 @@ import { runMigrations } from "../../src/db/migrate.js";
 import type { AppEnv } from "../../src/http/env.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../../src/runtime.js";
-import { createHttpServer } from "../../src/server.js";
+import { createHttpServer, type HttpServerOptions } from "../../src/server.js";
 
 /** Host and port of a `mysql://` or `redis://` URL. */
 export function hostPort(url: string, defaultPort: number): { host: string; port: number } {
@@ -167,8 +167,11 @@ export interface Listening {
 }
 
 /** Serves `app` on a free port of 127.0.0.1 with the production server settings. */
-export async function listen(app: Hono<AppEnv>): Promise<Listening> {
-  const server = createHttpServer(app);
+export async function listen(
+  app: Hono<AppEnv>,
+  options: HttpServerOptions = {},
+): Promise<Listening> {
+  const server = createHttpServer(app, options);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
