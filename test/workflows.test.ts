@@ -187,7 +187,15 @@ describe("GitHub workflows", () => {
       expect(a.concurrency?.group).toContain("${{ inputs.environment }}");
     }
     expect(needsOf(platformPlan)).toEqual(["plan", "apply"]);
-    expect(platformPlan["runs-on"]).toBe(IN_VPC("${{ matrix.environment }}"));
+    // Main's refreshing plan reads the cluster from inside the VPC; a pull request's plan does not
+    // read it, and its code never runs on an environment's in-VPC runner.
+    expect(platformPlan["runs-on"]).toBe(
+      "${{ github.event_name == 'pull_request' && 'ubuntu-24.04' || " +
+        "format('codebuild-expense-{0}-ci-runner-{1}-{2}', matrix.environment, github.run_id, github.run_attempt) }}",
+    );
+    expect(IN_VPC("dev")).toBe(
+      "codebuild-expense-dev-ci-runner-${{ github.run_id }}-${{ github.run_attempt }}",
+    );
     expect(platformApply["runs-on"]).toBe(IN_VPC("${{ inputs.environment }}"));
     expect(plan!["runs-on"]).toBe("ubuntu-24.04");
   });
@@ -295,7 +303,7 @@ describe("GitHub workflows", () => {
           ? "helm"
           : undefined;
     const inVpc = [api, terraform].flatMap((w) =>
-      Object.entries(w.jobs).filter(([, job]) => job["runs-on"]?.startsWith("codebuild-")),
+      Object.entries(w.jobs).filter(([, job]) => job["runs-on"]?.includes("codebuild-")),
     );
     expect(inVpc.map(([name]) => name).sort()).toEqual([
       "deploy",
