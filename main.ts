@@ -71,6 +71,7 @@ export function buildApp(outdir?: string): Assembly {
         [environments[i]!.stack, platforms[i]!.stack],
         moduleStacks,
       ),
+      platformResourceTypes: resourceTypesOf(platforms[i]!.stack),
     })),
   );
   return { app, modules, bootstrap, environments, platforms };

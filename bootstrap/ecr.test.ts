@@ -100,6 +100,7 @@ describe("ECR lifecycle policy", () => {
         environment,
         region: account.region,
         resourceTypes: [],
+        platformResourceTypes: [],
       })),
     );
     const json = JSON.parse(Testing.synth(stack, true)) as StackJson;

@@ -68,19 +68,29 @@ export function mainEnvironmentSubject(repository: string, environment: string, 
   });
 }
 
+/**
+ * Subject of a plan job of the plan workflow on main (no GitHub environment: the plan runs before
+ * any approval). The plan role trusts it next to pull requests; the platform-plan roles trust
+ * only it.
+ */
+export function mainPlanSubject(repository: string): string {
+  return subjectOf({
+    repository,
+    event: "push",
+    ref: MAIN_REF,
+    jobWorkflowRef: workflow(repository, CI_WORKFLOWS.plan, MAIN_REF),
+  });
+}
+
+/** Subject pattern (StringLike) of any pull request's run of the plan workflow. */
+export function pullRequestPlanSubject(repository: string): string {
+  const pr = "refs/pull/*/merge";
+  return `repo:${repository}:pull_request:ref:${pr}:job_workflow_ref:${workflow(repository, CI_WORKFLOWS.plan, pr)}`;
+}
+
 /** Subjects (StringLike) of the plan role: pull requests and main pushes of the plan workflow. */
 export function planSubjects(repository: string): string[] {
-  const file = CI_WORKFLOWS.plan;
-  const pr = "refs/pull/*/merge";
-  return [
-    `repo:${repository}:pull_request:ref:${pr}:job_workflow_ref:${workflow(repository, file, pr)}`,
-    subjectOf({
-      repository,
-      event: "push",
-      ref: MAIN_REF,
-      jobWorkflowRef: workflow(repository, file, MAIN_REF),
-    }),
-  ];
+  return [pullRequestPlanSubject(repository), mainPlanSubject(repository)];
 }
 
 /** The one-time command that sets the repository's subject template (needs repo admin). */

@@ -4,8 +4,8 @@ import { allows, stringLike, type PolicyStatement } from "../test/iam-conditions
 import { synthAll, type StackJson } from "../test/synth.ts";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { readActions } from "./ci-policies.ts";
-import { CI_WORKFLOWS, subjectOf, type JobClaims } from "./github-claims.ts";
+import { planStatements, readActions } from "./ci-policies.ts";
+import { CI_WORKFLOWS, mainPlanSubject, subjectOf, type JobClaims } from "./github-claims.ts";
 import { TERRAFORM_ACTIONS } from "./terraform-actions.ts";
 import { apiCalls, awsCommands, type CallingStep, type CallResource } from "./workflow-calls.ts";
 
@@ -32,7 +32,10 @@ function trustOf(role: string): PolicyStatement[] {
 /** Which roles a job with `claims` may assume. */
 function assumable(claims: JobClaims, audience = "sts.amazonaws.com"): string[] {
   const context = { [`${ISSUER}:sub`]: subjectOf(claims), [`${ISSUER}:aud`]: audience };
-  const roles = ["plan", ...ENVS.flatMap((e) => [`apply_${e}`, `deploy_${e}`])];
+  const roles = [
+    "plan",
+    ...ENVS.flatMap((e) => [`apply_${e}`, `deploy_${e}`, `platform_plan_${e}`]),
+  ];
   return roles.filter((r) => allows(trustOf(r), "sts:AssumeRoleWithWebIdentity", context));
 }
 
@@ -82,7 +85,8 @@ describe("trust policies against GitHub OIDC claims", () => {
         ref: MAIN,
         jobWorkflowRef: workflow("terraform.yml", MAIN),
       },
-      ["plan"],
+      // The platform-plan job on main assumes its environment's platform-plan role.
+      ["plan", ...ENVS.map((e) => `platform_plan_${e}`)],
     ],
     ...ENVS.flatMap((env): [string, JobClaims, string[]][] => [
       [
@@ -502,10 +506,102 @@ describe("the plan role and the clusters (PR-assumable, so no Kubernetes read)",
       ).toBe(true);
     // Pull requests can change terraform.yml and so run anything as the plan role. Reading the
     // helm releases needs `list secrets` in their namespaces, i.e. every Secret there: the plan
-    // role gets no access entry (docs/ci.md, "Cluster reads of the platform plan").
+    // role gets no access entry; the main-only platform-plan roles refresh (docs/ci.md).
     for (const id of ENVS.flatMap((e) => [e, `${e}-platform`])) {
       const json = JSON.stringify(synthesized.stackJson(id));
       expect(json, id).not.toMatch(/github-plan/);
+    }
+  });
+});
+
+describe("platform-plan roles: main only, read only, their own environment only", () => {
+  const roles = (bootstrap.resource?.aws_iam_role ?? {}) as Record<string, { name: string }>;
+
+  it.each(ENVS)(
+    "%s: trusted for exactly the plan workflow's main subject, no pull request",
+    (env) => {
+      const trust = trustOf(`platform_plan_${env}`);
+      expect(trust).toHaveLength(1);
+      const sub = trust[0]!.condition!.find((c) => c.variable === `${ISSUER}:sub`)!;
+      expect(sub.test).toBe("StringEquals");
+      expect(sub.values).toEqual([mainPlanSubject(REPO)]);
+      expect(JSON.stringify(trust)).not.toMatch(/pull_request|refs\/pull|\*/);
+      expect(roles[`github_platform_plan_${env}`]!.name).toBe(
+        `\${var.project}-${env}-github-platform-plan`,
+      );
+    },
+  );
+
+  it.each(ENVS)(
+    "%s: reads its <env> and <env>-platform state, locks only the platform state, writes nothing",
+    (env) => {
+      const statements = statementsOf(`github_platform_plan_${env}_policy_document`);
+      const sid = (id: string) => statements.find((s) => s.sid === id)!;
+      expect(sid("ReadState").actions).toEqual(["s3:GetObject"]);
+      expect(sid("ReadState").resources).toEqual([
+        `\${aws_s3_bucket.state_bucket.arn}/envs/${env}/*`,
+        `\${aws_s3_bucket.state_bucket.arn}/envs/${env}-platform/*`,
+      ]);
+      expect(sid("LockFile").resources).toEqual([
+        `\${aws_s3_bucket.state_bucket.arn}/envs/${env}-platform/*.tflock`,
+      ]);
+      expect(sid("LockTable").resources).toEqual(["${aws_dynamodb_table.state_lock_table.arn}"]);
+      // Beyond state: exactly the read actions of the <env>-platform root's own types, derived
+      // like the plan role's (today none: the root reads AWS only through the <env> state).
+      const platformTypes = typesOf(synthesized.stackJson(`${env}-platform`));
+      const derived = planStatements(platformTypes, { publicParameterArnPrefix: "x" }).flatMap(
+        (s) => s.actions ?? [],
+      );
+      const state = new Set(["ListState", "ReadState", "LockFile", "LockTable", "StateKey"]);
+      expect(statements.filter((s) => !state.has(s.sid!)).flatMap((s) => s.actions ?? [])).toEqual(
+        derived,
+      );
+      // Writes only lock files: no state object can change or disappear.
+      for (const st of statements)
+        if ((st.actions ?? []).some((a) => /^s3:(Put|Delete)Object$/.test(a)))
+          for (const r of st.resources ?? []) expect(r, env).toMatch(/\.tflock$/);
+      expect(JSON.stringify(statements)).not.toContain("GetSecretValue");
+    },
+  );
+
+  it("needs no AWS permission for what the platform plan job and the providers call", () => {
+    const terraformYml = parse(readFileSync(".github/workflows/terraform.yml", "utf8")) as {
+      jobs: Record<string, { steps: CallingStep[] }>;
+    };
+    expect(apiCalls(terraformYml.jobs["platform-plan"]!.steps)).toEqual([]);
+    // The kubernetes and helm providers authenticate with `aws eks get-token` (a presigned
+    // GetCallerIdentity, no IAM action); the endpoint comes from the <env> state, so no
+    // eks:DescribeCluster either.
+    const providers = JSON.stringify(synthesized.stackJson("dev-platform").provider);
+    const commands = [...providers.matchAll(/"args":\["(\w+)","([\w-]+)"/g)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
+    expect(commands).toEqual(["eks get-token", "eks get-token"]);
+    expect(
+      apiCalls([{ name: "providers", run: commands.map((c) => `aws ${c}`).join("\n") }]),
+    ).toEqual([]);
+  });
+
+  it("every role with an EKS access entry in an environment is trusted for no pull request", () => {
+    const byName = new Map(
+      Object.entries(roles).map(([id, r]) => [r.name.replace("${var.project}", "expense"), id]),
+    );
+    for (const env of ENVS) {
+      const eks = synthesized.stackJson(env).module!.eks as Record<string, unknown>;
+      const principals = [
+        eks.deploy_role_arn,
+        eks.platform_plan_role_arn,
+        ...JSON.stringify(eks.admin_role_arns).matchAll(/role\/([\w${}.-]+)/g),
+      ]
+        .map((p) => (Array.isArray(p) ? `role/${p[1]}` : String(p)))
+        .map((arn) => arn.replace(/^.*role\//, "").replaceAll("${var.environment}", env));
+      expect(principals).toContain(`expense-${env}-github-platform-plan`);
+      for (const name of principals) {
+        const id = byName.get(name);
+        if (!id) continue; // a person's role named in account.clusterAdminRoleArns
+        const trust = trustOf(id.replace(/^github_/, ""));
+        expect(JSON.stringify(trust), `${env}: ${name}`).not.toMatch(/pull_request/);
+      }
     }
   });
 });

@@ -15,7 +15,12 @@ import {
   planStatements,
   type EnvironmentScope,
 } from "./ci-policies.ts";
-import { CI_WORKFLOWS, mainEnvironmentSubject, planSubjects } from "./github-claims.ts";
+import {
+  CI_WORKFLOWS,
+  mainEnvironmentSubject,
+  mainPlanSubject,
+  planSubjects,
+} from "./github-claims.ts";
 
 const GITHUB_ISSUER = "token.actions.githubusercontent.com";
 
@@ -25,6 +30,8 @@ export interface CiEnvironment {
   readonly region: string;
   /** Resource and data types (`aws_vpc`, `data.aws_region`) of its `<env>` and `<env>-platform` stacks and their modules. */
   readonly resourceTypes: readonly string[];
+  /** Types of the `<env>-platform` root alone: what its platform-plan role reads. */
+  readonly platformResourceTypes: readonly string[];
 }
 
 /** Props of the GitHub Actions identity. */
@@ -49,7 +56,10 @@ export interface GithubOidcProps {
  * context, ref, workflow file; see github-claims.ts): the plan role serves pull requests and main
  * pushes of the plan workflow and may only read; each environment's apply and deploy roles serve
  * only jobs of their workflow on main running in that GitHub environment (where production's
- * manual approval lives). Apply policies are derived from the Terraform types the environment's
+ * manual approval lives). Each environment's platform-plan role plans its `<env>-platform` root
+ * with a refresh, which reads the cluster (Helm keeps releases in Secrets): it is trusted only for
+ * the plan workflow on main, never for pull requests, and its cluster access entry (modules/eks)
+ * maps it to a read-only Kubernetes group (envs/platform/plan-reader-rbac.ts). Apply policies are derived from the Terraform types the environment's
  * stacks use (terraform-actions.ts), and every role they create carries the environment's
  * permissions boundary.
  * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/configuring-openid-connect-in-amazon-web-services
@@ -59,6 +69,7 @@ export class GithubOidc extends Construct {
   readonly planRole: IamRole;
   readonly applyRoles: Record<string, IamRole> = {};
   readonly deployRoles: Record<string, IamRole> = {};
+  readonly platformPlanRoles: Record<string, IamRole> = {};
   readonly boundaries: Record<string, IamPolicy> = {};
 
   constructor(
@@ -89,7 +100,7 @@ export class GithubOidc extends Construct {
       ...planStatements(allTypes, {
         publicParameterArnPrefix: `arn:${context.partition}:ssm:*::parameter`,
       }),
-      ...this.stateAccessStatements(["envs/*"]),
+      ...this.stateAccessStatements({ read: ["envs/*"], lock: ["envs/*"], write: false }),
     ]);
 
     for (const env of props.environments) {
@@ -122,9 +133,38 @@ export class GithubOidc extends Construct {
       };
       this.inlinePolicy(`apply-${name}`, apply, [
         ...applyStatements(env.resourceTypes, scope),
-        ...this.stateAccessStatements([`envs/${name}/*`, `envs/${name}-platform/*`]),
+        ...this.stateAccessStatements({
+          read: [`envs/${name}/*`, `envs/${name}-platform/*`],
+          lock: [`envs/${name}/*`, `envs/${name}-platform/*`],
+          write: true,
+        }),
       ]);
       this.applyRoles[name] = apply;
+
+      // Not the plan role: pull requests can run any step as that one, and this role can read
+      // Secrets in the cluster. No permissions boundary, like the other CI roles: it creates no
+      // role (the boundaries bound the roles the apply role creates) and needs S3, which they lack.
+      const platformPlan = this.role(
+        `platform-plan-${name}`,
+        `${prefix}-github-platform-plan`,
+        `Terraform plan (with refresh) of ${name}-platform: only ${CI_WORKFLOWS.plan} on main, never pull requests; reads its state and, through its access entry, the cluster`,
+        "StringEquals",
+        [mainPlanSubject(repository)],
+      );
+      this.inlinePolicy(`platform-plan-${name}`, platformPlan, [
+        // The platform root's own AWS reads (derived like the plan role's; today none: the
+        // cluster endpoint comes from the <env> state and `aws eks get-token` needs no permission).
+        ...planStatements(env.platformResourceTypes, {
+          publicParameterArnPrefix: `arn:${context.partition}:ssm:${env.region}::parameter`,
+        }),
+        // Reads the <env> state (terraform_remote_state) and its own; locks only its own.
+        ...this.stateAccessStatements({
+          read: [`envs/${name}/*`, `envs/${name}-platform/*`],
+          lock: [`envs/${name}-platform/*`],
+          write: false,
+        }),
+      ]);
+      this.platformPlanRoles[name] = platformPlan;
 
       const deploy = this.role(
         `deploy-${name}`,
@@ -209,24 +249,27 @@ export class GithubOidc extends Construct {
   }
 
   /**
-   * Read and write the state objects under `keys` (prefixes in the bucket), take their locks
-   * (lock file and table), use the state key. Plan writes only lock files; nobody deletes state.
+   * Read (and, with `write`, write) the state objects under the `read` prefixes of the bucket,
+   * take the locks of the `lock` prefixes (lock file and table), use the state key. Plans write
+   * only lock files; nobody deletes state.
    */
-  private stateAccessStatements(keys: string[]): DataAwsIamPolicyDocumentStatement[] {
+  private stateAccessStatements(keys: {
+    read: string[];
+    lock: string[];
+    write: boolean;
+  }): DataAwsIamPolicyDocumentStatement[] {
     const { stateBucketArn, lockTableArn, stateKeyArn } = this.props;
-    const objects = keys.map((k) => `${stateBucketArn}/${k}`);
-    const writesState = !keys.includes("envs/*");
     return [
       { sid: "ListState", actions: ["s3:ListBucket"], resources: [stateBucketArn] },
       {
         sid: "ReadState",
-        actions: writesState ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"],
-        resources: objects,
+        actions: keys.write ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"],
+        resources: keys.read.map((k) => `${stateBucketArn}/${k}`),
       },
       {
         sid: "LockFile",
         actions: ["s3:PutObject", "s3:DeleteObject"],
-        resources: keys.map((k) => `${stateBucketArn}/${k.replace(/\*$/, "")}*.tflock`),
+        resources: keys.lock.map((k) => `${stateBucketArn}/${k.replace(/\*$/, "")}*.tflock`),
       },
       {
         sid: "LockTable",

@@ -22,7 +22,7 @@ export const AUTOSCALING_SERVICE_LINKED_ROLE = "AWSServiceRoleForAutoScaling";
 /**
  * The account bootstrap, applied once by an administrator before any environment: the state
  * bucket and lock table every environment's backend uses, the API image repository and the GitHub
- * Actions OIDC identity with its plan, apply and deploy roles. Its own state is local at first (it
+ * Actions OIDC identity with its plan, platform-plan, apply and deploy roles. Its own state is local at first (it
  * cannot live in a bucket that does not exist yet); the README shows how to migrate it.
  */
 export class BootstrapStack extends Stack {
@@ -145,6 +145,10 @@ export class BootstrapStack extends Stack {
       github_subject_template_command: [
         subjectTemplateCommand(vars.githubRepository),
         "Run once (repository admin): makes GitHub's OIDC subject carry context, ref and workflow, which the roles' trust policies match.",
+      ],
+      github_platform_plan_role_arns: [
+        byEnv(github.platformPlanRoles),
+        "Role per environment for the <env>-platform plan on main (refreshes through the cluster); set this map as repository variable AWS_PLATFORM_PLAN_ROLE_ARNS.",
       ],
       github_deploy_role_arns: [
         byEnv(github.deployRoles),

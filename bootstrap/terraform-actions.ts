@@ -525,6 +525,8 @@ export const TERRAFORM_ACTIONS: Readonly<Record<string, TypeActions>> = {
   // In-cluster (the <env>-platform stack): Kubernetes RBAC through the apply role's EKS access
   // entry, no IAM action.
   helm_release: { read: [], note: "Kubernetes API (cluster admin access entry)" },
+  kubernetes_cluster_role_binding_v1: { read: [], note: "Kubernetes API" },
+  kubernetes_cluster_role_v1: { read: [], note: "Kubernetes API" },
   kubernetes_config_map_v1: { read: [], note: "Kubernetes API" },
   kubernetes_job_v1: { read: [], note: "Kubernetes API" },
   kubernetes_namespace_v1: { read: [], note: "Kubernetes API" },

@@ -1,4 +1,4 @@
-import { environmentTunables } from "./root-stack.ts";
+import { environmentTunables, PLATFORM_READER_GROUP } from "./root-stack.ts";
 import { describe, expect, it } from "vitest";
 import { synthAll } from "../test/synth.ts";
 import { ENVIRONMENTS } from "./index.ts";
@@ -129,6 +129,16 @@ describe("environment root stacks", () => {
     expect(String(call.admin_role_arns)).toContain(":role/expense-${var.environment}-github-apply");
     expect(call.deploy_role_arn).toMatch(/:role\/expense-\$\{var\.environment\}-github-deploy$/);
     expect(call.deploy_namespaces).toEqual(["expense"]);
+  });
+
+  it("give each environment's platform-plan role a group-only access entry (its reads are RBAC)", () => {
+    for (const env of ["dev", "staging", "production"]) {
+      const call = moduleCall(env, "eks");
+      expect(call.platform_plan_role_arn).toMatch(
+        /:role\/expense-\$\{var\.environment\}-github-platform-plan$/,
+      );
+      expect(call.platform_plan_kubernetes_groups).toEqual([PLATFORM_READER_GROUP]);
+    }
   });
 
   it("expose what the application and the platform need", () => {

@@ -43,6 +43,12 @@ export const APP_NAMESPACE = "expense";
 /** Kubernetes group of the CI deploy role; the platform stack binds it to the chart's monitoring objects. */
 export const DEPLOYER_GROUP = "expense-deployers";
 
+/**
+ * Kubernetes group of the CI platform-plan role; the platform stack binds it to read-only RBAC
+ * over exactly what the platform root manages (envs/platform/plan-reader-rbac.ts).
+ */
+export const PLATFORM_READER_GROUP = "expense-platform-readers";
+
 /** Name of the account's CodeConnections GitHub connection (created by the bootstrap). */
 export const githubConnectionName = (project: string): string => `${project}-github`;
 
@@ -215,6 +221,9 @@ export class EnvironmentStack extends Stack {
       deployRoleArn: role("github-deploy"),
       deployNamespaces: [APP_NAMESPACE],
       deployKubernetesGroups: [DEPLOYER_GROUP],
+      // The CI platform-plan role (bootstrap) only reads, through the group's RBAC.
+      platformPlanRoleArn: role("github-platform-plan"),
+      platformPlanKubernetesGroups: [PLATFORM_READER_GROUP],
       nodeInstanceTypes: vars.nodeInstanceTypes,
       minNodes: vars.minNodes,
       maxNodes: vars.maxNodes,

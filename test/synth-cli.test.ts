@@ -1,10 +1,33 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 const repo = resolve(import.meta.dirname, "..");
+const copies: string[] = [];
+
+// Each scratch copy gets its own synth bundle (keyed by its path, see scripts/synth.mjs) in the
+// shared node_modules: remove both, or every test run leaves megabytes behind.
+afterAll(() => {
+  for (const copy of copies) {
+    const checkout = createHash("sha256").update(copy).digest("hex").slice(0, 12);
+    rmSync(join(repo, "node_modules", ".cache", "synth", checkout), {
+      recursive: true,
+      force: true,
+    });
+    rmSync(copy, { recursive: true, force: true });
+  }
+});
 
 /** Runs `npm run synth`'s script in a scratch copy of the generator with one env file edited. */
 function synthWith(
@@ -12,6 +35,7 @@ function synthWith(
   edit: (source: string) => string,
 ): { status: number | null; stdout: string; stderr: string; copy: string } {
   const copy = mkdtempSync(join(tmpdir(), "expense-synth-cli-"));
+  copies.push(copy);
   for (const path of [
     "main.ts",
     "package.json",

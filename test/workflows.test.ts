@@ -111,31 +111,35 @@ describe("GitHub workflows", () => {
     const seen: string[] = [];
     for (const { file, workflow } of workflows) {
       for (const [name, job] of Object.entries(workflow.jobs)) {
-        const role = steps(job)
-          .map((s) => String(s.with?.["role-to-assume"] ?? ""))
-          .join(" ");
-        const kind = /AWS_APPLY_ROLE_ARN/.test(role)
-          ? "apply"
-          : /AWS_DEPLOY_ROLE_ARN/.test(role)
-            ? "deploy"
-            : /AWS_PLAN_ROLE_ARN/.test(role)
-              ? "plan"
-              : undefined;
-        if (!kind) continue;
-        // The role trusts job_workflow_ref = this file (bootstrap/github-claims.ts).
-        expect(file, `${name}`).toBe(CI_WORKFLOWS[kind]);
-        if (kind !== "plan")
-          expect(job.environment, `${file}: ${name}`).toBe("${{ inputs.environment }}");
-        seen.push(`${file}:${name}`);
+        for (const step of steps(job)) {
+          const role = String(step.with?.["role-to-assume"] ?? "");
+          const kind = /AWS_APPLY_ROLE_ARN/.test(role)
+            ? "apply"
+            : /AWS_DEPLOY_ROLE_ARN/.test(role)
+              ? "deploy"
+              : /AWS_PLAN_ROLE_ARN/.test(role)
+                ? "plan"
+                : /AWS_PLATFORM_PLAN_ROLE_ARNS/.test(role)
+                  ? "platform-plan"
+                  : undefined;
+          if (!kind) continue;
+          // The role trusts job_workflow_ref = this file (bootstrap/github-claims.ts); the
+          // platform-plan roles trust the plan workflow's main subject.
+          expect(file, `${name}`).toBe(CI_WORKFLOWS[kind === "platform-plan" ? "plan" : kind]);
+          if (kind === "apply" || kind === "deploy")
+            expect(job.environment, `${file}: ${name}`).toBe("${{ inputs.environment }}");
+          seen.push(`${file}:${name}:${kind}`);
+        }
       }
     }
     expect(seen.sort()).toEqual([
-      "api.yml:deploy",
-      "api.yml:image",
-      "terraform.yml:apply",
-      "terraform.yml:plan",
-      "terraform.yml:platform-apply",
-      "terraform.yml:platform-plan",
+      "api.yml:deploy:deploy",
+      "api.yml:image:deploy",
+      "terraform.yml:apply:apply",
+      "terraform.yml:plan:plan",
+      "terraform.yml:platform-apply:apply",
+      "terraform.yml:platform-plan:plan",
+      "terraform.yml:platform-plan:platform-plan",
     ]);
   });
 
@@ -183,9 +187,42 @@ describe("GitHub workflows", () => {
       expect(a.concurrency?.group).toContain("${{ inputs.environment }}");
     }
     expect(needsOf(platformPlan)).toEqual(["plan", "apply"]);
-    expect(platformPlan["runs-on"]).toBe(IN_VPC("${{ matrix.environment }}"));
+    // Main's refreshing plan reads the cluster from inside the VPC; a pull request's plan does not
+    // read it, and its code never runs on an environment's in-VPC runner.
+    expect(platformPlan["runs-on"]).toBe(
+      "${{ github.event_name == 'pull_request' && 'ubuntu-24.04' || " +
+        "format('codebuild-expense-{0}-ci-runner-{1}-{2}', matrix.environment, github.run_id, github.run_attempt) }}",
+    );
+    expect(IN_VPC("dev")).toBe(
+      "codebuild-expense-dev-ci-runner-${{ github.run_id }}-${{ github.run_attempt }}",
+    );
     expect(platformApply["runs-on"]).toBe(IN_VPC("${{ inputs.environment }}"));
     expect(plan!["runs-on"]).toBe("ubuntu-24.04");
+  });
+
+  it("platform plan: pull requests use the plan role without refresh; main the environment's platform-plan role with refresh", () => {
+    const job = terraform.jobs["platform-plan"]!;
+    expect(job.environment).toBeUndefined();
+    const PR = "github.event_name == 'pull_request'";
+    const MAIN = "github.event_name != 'pull_request'";
+    const logins = steps(job).filter((s) =>
+      s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+    );
+    expect(logins.map((s) => [s.if, s.with?.["role-to-assume"]])).toEqual([
+      [PR, "${{ vars.AWS_PLAN_ROLE_ARN }}"],
+      [MAIN, "${{ fromJSON(vars.AWS_PLATFORM_PLAN_ROLE_ARNS)[matrix.environment] }}"],
+    ]);
+    const plans = steps(job).filter((s) => /terraform plan /.test(s.run ?? ""));
+    expect(plans.map((s) => s.if)).toEqual([PR, MAIN]);
+    expect(plans[0]!.run).toMatch(/^terraform plan [^\n]*-refresh=false[^\n]*-out=tfplan$/);
+    expect(plans[1]!.run).not.toContain("-refresh=false");
+    // Every other step runs in both cases, after the matching login and before the upload.
+    const conditional = steps(job).filter((s) => s.if);
+    expect(conditional.every((s) => s.if === PR || s.if === MAIN)).toBe(true);
+    expect(conditional).toHaveLength(6);
+    // The env root's plan job never reads a cluster: it keeps the plan role everywhere.
+    expect(JSON.stringify(terraform.jobs.plan)).not.toContain("PLATFORM_PLAN");
+    expect(JSON.stringify(terraform.jobs.plan)).not.toContain("-refresh=false");
   });
 
   it("pull requests plan every root, <env>-platform included, and never apply or deploy", () => {
@@ -266,7 +303,7 @@ describe("GitHub workflows", () => {
           ? "helm"
           : undefined;
     const inVpc = [api, terraform].flatMap((w) =>
-      Object.entries(w.jobs).filter(([, job]) => job["runs-on"]?.startsWith("codebuild-")),
+      Object.entries(w.jobs).filter(([, job]) => job["runs-on"]?.includes("codebuild-")),
     );
     expect(inVpc.map(([name]) => name).sort()).toEqual([
       "deploy",

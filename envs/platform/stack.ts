@@ -18,6 +18,7 @@ import { createDashboards } from "./dashboards.ts";
 import { createNamespaces } from "./namespaces.ts";
 import { installOpenCost } from "./opencost.ts";
 import { createOpenSearchSetup } from "./opensearch.ts";
+import { createPlanReaderRbac } from "./plan-reader-rbac.ts";
 import { configureClusterProviders } from "./providers.ts";
 import { createStorageClass } from "./storage-class.ts";
 
@@ -113,5 +114,7 @@ export class PlatformStack extends Stack {
 
     createApiSettings(ctx, namespaces.app);
     createDeployerMonitoringRbac(ctx, namespaces.app);
+    // Last: derived from every in-cluster resource above.
+    createPlanReaderRbac(ctx);
   }
 }

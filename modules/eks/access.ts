@@ -18,7 +18,9 @@ export interface ClusterAccessProps {
 /**
  * Who may use the Kubernetes API, as EKS access entries (authentication mode `API`, no aws-auth
  * ConfigMap): every admin role with AmazonEKSClusterAdminPolicy on the whole cluster, and the CI
- * deploy role, when set, with an edit (or admin) policy limited to the app's namespaces. Entries
+ * deploy role, when set, with an edit (or admin) policy limited to the app's namespaces, and the CI
+ * platform-plan role, when set, with Kubernetes groups only (no access policy: the platform root
+ * binds its groups to read-only RBAC, so it can refresh Helm releases without any write). Entries
  * are counted over the input list, so removing a role from the middle of the list re-creates the
  * entries after it (a few seconds without access for those roles): append, or remove from the end.
  * @see https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
@@ -27,6 +29,7 @@ export class ClusterAccess extends Construct {
   readonly adminEntries: EksAccessEntry;
   readonly deployEntry: EksAccessEntry;
   readonly deployPolicy: EksAccessPolicyAssociation;
+  readonly platformPlanEntry: EksAccessEntry;
 
   constructor(scope: Construct, id: string, props: ClusterAccessProps) {
     super(scope, id);
@@ -69,6 +72,19 @@ export class ClusterAccess extends Construct {
       principalArn: Fn.join("", splat(this.deployEntry, "principal_arn")),
       policyArn: policyArn(vars.deployAccessPolicy),
       accessScope: { type: "namespace", namespaces: vars.deployNamespaces },
+    });
+
+    // Deliberately no EksAccessPolicyAssociation: AmazonEKSViewPolicy lacks Secrets (Helm
+    // releases), StorageClasses and RBAC objects, and any broader policy could write.
+    this.platformPlanEntry = new EksAccessEntry(this, "platform-plan-entry", {
+      count: TerraformCount.of(
+        Token.asNumber(`\${${varRef("platformPlanRoleArn")} == "" ? 0 : 1}`),
+      ),
+      clusterName,
+      principalArn: vars.platformPlanRoleArn,
+      type: "STANDARD",
+      kubernetesGroups: vars.platformPlanKubernetesGroups,
+      tags: { Name: `${clusterName}-platform-plan` },
     });
   }
 }

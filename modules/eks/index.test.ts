@@ -154,6 +154,25 @@ describe("eks access entries", () => {
     expect(json.variable?.deploy_access_policy?.default).toBe("AmazonEKSEditPolicy");
     expect(json.variable?.deploy_namespaces?.default).toEqual(["expense"]);
   });
+
+  it("gives the platform-plan role, when set, an entry with Kubernetes groups and no access policy", () => {
+    expect(resource("aws_eks_access_entry", "access_platform_plan_entry")).toMatchObject({
+      count: '${var.platform_plan_role_arn == "" ? 0 : 1}',
+      principal_arn: "${var.platform_plan_role_arn}",
+      type: "STANDARD",
+      kubernetes_groups: "${var.platform_plan_kubernetes_groups}",
+    });
+    // Its reads come only from RBAC bound to its groups: no association names it.
+    expect(Object.keys(resourcesOf(json, "aws_eks_access_policy_association")).sort()).toEqual([
+      "access_admin_policies",
+      "access_deploy_policy",
+    ]);
+    expect(JSON.stringify(resourcesOf(json, "aws_eks_access_policy_association"))).not.toContain(
+      "platform_plan",
+    );
+    expect(json.variable?.platform_plan_role_arn?.default).toBe("");
+    expect(json.variable?.platform_plan_kubernetes_groups?.default).toEqual([]);
+  });
 });
 
 describe("eks nodes", () => {
@@ -495,6 +514,16 @@ describe("eks interface", () => {
     ],
     ["deployNamespaces", [["expense"], ["a", "b-c"]], [[], ["Expense"], ["-x"]]],
     [
+      "platformPlanRoleArn",
+      ["", "arn:aws:iam::123456789012:role/expense-dev-github-platform-plan"],
+      ["arn:aws:iam::123456789012:user/u", "expense-dev-github-platform-plan"],
+    ],
+    [
+      "platformPlanKubernetesGroups",
+      [[], ["expense-platform-readers"]],
+      [["system:masters"], ["Readers"]],
+    ],
+    [
       "nodeInstanceTypes",
       [
         ["t3.medium", "t3a.medium", "t2.medium"],
@@ -708,6 +737,50 @@ describe.runIf(terraformBinary())("eks with terraform", () => {
       }
     },
   );
+
+  // Separate runs: Terraform skips a cross-variable check whose other variable failed its own.
+  it.concurrent.for<[Record<string, unknown>, string]>([
+    [
+      {
+        platform_plan_role_arn: "arn:aws:iam::123456789012:role/platform-admin",
+        platform_plan_kubernetes_groups: ["expense-platform-readers"],
+      },
+      "platform_plan_role_arn must not also be listed in admin_role_arns or be the deploy_role_arn.",
+    ],
+    [
+      {
+        deploy_role_arn: "arn:aws:iam::123456789012:role/expense-dev-github-deploy",
+        platform_plan_role_arn: "arn:aws:iam::123456789012:role/expense-dev-github-deploy",
+        platform_plan_kubernetes_groups: ["expense-platform-readers"],
+      },
+      "platform_plan_role_arn must not also be listed in admin_role_arns or be the deploy_role_arn.",
+    ],
+    [
+      { platform_plan_role_arn: "arn:aws:iam::123456789012:role/expense-dev-github-platform-plan" },
+      "platform_plan_kubernetes_groups must name at least one group when platform_plan_role_arn is set.",
+    ],
+  ])("rejects the platform-plan entry %j", async ([vars, message], { expect }) => {
+    const result = await consoleEval(
+      { admin_role_arns: ["arn:aws:iam::123456789012:role/platform-admin"], ...vars },
+      "local.node_totals",
+    );
+    // console reports failed validations on stderr and still prints the value (exit code 0).
+    expect(result.stderr).toContain("Error: Invalid value for variable");
+    expect(result.stderr.replace(/\s+/g, " ")).toContain(message);
+  });
+
+  it.concurrent("accepts a platform-plan role with its group", async ({ expect }) => {
+    const result = await consoleEval(
+      {
+        admin_role_arns: ["arn:aws:iam::123456789012:role/platform-admin"],
+        platform_plan_role_arn: "arn:aws:iam::123456789012:role/expense-dev-github-platform-plan",
+        platform_plan_kubernetes_groups: ["expense-platform-readers"],
+      },
+      "local.node_totals",
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain("Error");
+  });
 
   it.concurrent.for<[string[], string]>([
     [["t3.medium", "t3a.medium"], "AL2023_x86_64_STANDARD"],

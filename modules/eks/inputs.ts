@@ -79,6 +79,17 @@ export interface EksInputs {
    * @default []
    */
   deployKubernetesGroups?: string[];
+  /**
+   * The CI platform-plan role (refreshes the `<env>-platform` root); empty for none. Its access
+   * entry carries only Kubernetes groups, no access policy: RBAC in the cluster grants the reads.
+   * @default ""
+   */
+  platformPlanRoleArn?: string;
+  /**
+   * Kubernetes groups of the platform-plan role's access entry (at least one when the role is set).
+   * @default []
+   */
+  platformPlanKubernetesGroups?: string[];
   /** Node instance types of one size; the first runs on demand, all of them serve spot. */
   nodeInstanceTypes: string[];
   /** Minimum nodes across both groups. */
@@ -226,6 +237,35 @@ export const eksInputs: InputSpec<EksInputs> = {
       what: "lower-case group names (no `system:` groups)",
     },
   }),
+  platformPlanRoleArn: crossCheck(
+    stringVar({
+      description:
+        "ARN of the CI platform-plan role (from the bootstrap) that refreshes the platform root: an access entry with only the `platform_plan_kubernetes_groups`, no access policy (in-cluster RBAC grants its reads). Empty (the default) means none.",
+      default: "",
+      pattern: { regex: `^(${ROLE_ARN.slice(1, -1)})?$`, what: "an IAM role ARN or empty" },
+    }),
+    {
+      // One principal has one access entry.
+      condition: (ref) =>
+        `${ref} == "" || (!contains(${varRef("adminRoleArns")}, ${ref}) && ${ref} != ${varRef("deployRoleArn")})`,
+      message: "must not also be listed in admin_role_arns or be the deploy_role_arn.",
+    },
+  ),
+  platformPlanKubernetesGroups: crossCheck(
+    stringListVar({
+      description:
+        "Kubernetes groups of the platform-plan role's access entry, bound to read-only RBAC in the cluster. Needs at least one when platform_plan_role_arn is set (an entry without groups or policy grants nothing).",
+      default: [],
+      item: {
+        regex: "^[a-z0-9][a-z0-9.-]{0,62}$",
+        what: "lower-case group names (no `system:` groups)",
+      },
+    }),
+    {
+      condition: (ref) => `${varRef("platformPlanRoleArn")} == "" || length(${ref}) > 0`,
+      message: "must name at least one group when platform_plan_role_arn is set.",
+    },
+  ),
   nodeInstanceTypes: withRule(
     withRule(
       stringListVar({

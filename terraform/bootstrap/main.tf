@@ -888,6 +888,107 @@ resource "aws_iam_role_policy" "github_apply_dev_policy" {
   role   = aws_iam_role.github_apply_dev.id
 }
 
+data "aws_iam_policy_document" "github_platform_plan_dev_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:ref:refs/heads/main:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_platform_plan_dev" {
+  assume_role_policy   = data.aws_iam_policy_document.github_platform_plan_dev_trust.json
+  description          = "Terraform plan (with refresh) of dev-platform: only terraform.yml on main, never pull requests; reads its state and, through its access entry, the cluster"
+  max_session_duration = 3600
+  name                 = "${var.project}-dev-github-platform-plan"
+  tags = {
+    Name      = "${var.project}-dev-github-platform-plan"
+    Component = "bootstrap"
+  }
+}
+
+data "aws_iam_policy_document" "github_platform_plan_dev_policy_document" {
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      aws_s3_bucket.state_bucket.arn
+    ]
+    sid = "ListState"
+  }
+  statement {
+    actions = [
+      "s3:GetObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/dev/*",
+      "${aws_s3_bucket.state_bucket.arn}/envs/dev-platform/*"
+    ]
+    sid = "ReadState"
+  }
+  statement {
+    actions = [
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/dev-platform/*.tflock"
+    ]
+    sid = "LockFile"
+  }
+  statement {
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:DescribeTable"
+    ]
+    resources = [
+      aws_dynamodb_table.state_lock_table.arn
+    ]
+    sid = "LockTable"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.state_key.arn
+    ]
+    sid = "StateKey"
+  }
+}
+
+resource "aws_iam_role_policy" "github_platform_plan_dev_policy" {
+  name   = "platform-plan-dev"
+  policy = data.aws_iam_policy_document.github_platform_plan_dev_policy_document.json
+  role   = aws_iam_role.github_platform_plan_dev.id
+}
+
 data "aws_iam_policy_document" "github_deploy_dev_trust" {
   statement {
     actions = [
@@ -1455,6 +1556,107 @@ resource "aws_iam_role_policy" "github_apply_staging_policy" {
   role   = aws_iam_role.github_apply_staging.id
 }
 
+data "aws_iam_policy_document" "github_platform_plan_staging_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:ref:refs/heads/main:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_platform_plan_staging" {
+  assume_role_policy   = data.aws_iam_policy_document.github_platform_plan_staging_trust.json
+  description          = "Terraform plan (with refresh) of staging-platform: only terraform.yml on main, never pull requests; reads its state and, through its access entry, the cluster"
+  max_session_duration = 3600
+  name                 = "${var.project}-staging-github-platform-plan"
+  tags = {
+    Name      = "${var.project}-staging-github-platform-plan"
+    Component = "bootstrap"
+  }
+}
+
+data "aws_iam_policy_document" "github_platform_plan_staging_policy_document" {
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      aws_s3_bucket.state_bucket.arn
+    ]
+    sid = "ListState"
+  }
+  statement {
+    actions = [
+      "s3:GetObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/staging/*",
+      "${aws_s3_bucket.state_bucket.arn}/envs/staging-platform/*"
+    ]
+    sid = "ReadState"
+  }
+  statement {
+    actions = [
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/staging-platform/*.tflock"
+    ]
+    sid = "LockFile"
+  }
+  statement {
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:DescribeTable"
+    ]
+    resources = [
+      aws_dynamodb_table.state_lock_table.arn
+    ]
+    sid = "LockTable"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.state_key.arn
+    ]
+    sid = "StateKey"
+  }
+}
+
+resource "aws_iam_role_policy" "github_platform_plan_staging_policy" {
+  name   = "platform-plan-staging"
+  policy = data.aws_iam_policy_document.github_platform_plan_staging_policy_document.json
+  role   = aws_iam_role.github_platform_plan_staging.id
+}
+
 data "aws_iam_policy_document" "github_deploy_staging_trust" {
   statement {
     actions = [
@@ -2020,6 +2222,107 @@ resource "aws_iam_role_policy" "github_apply_production_policy" {
   name   = "apply-production"
   policy = data.aws_iam_policy_document.github_apply_production_policy_document.json
   role   = aws_iam_role.github_apply_production.id
+}
+
+data "aws_iam_policy_document" "github_platform_plan_production_trust" {
+  statement {
+    actions = [
+      "sts:AssumeRoleWithWebIdentity"
+    ]
+    condition {
+      test = "StringEquals"
+      values = [
+        "sts.amazonaws.com"
+      ]
+      variable = "token.actions.githubusercontent.com:aud"
+    }
+    condition {
+      test = "StringEquals"
+      values = [
+        "repo:${var.github_repository}:ref:refs/heads/main:ref:refs/heads/main:job_workflow_ref:${var.github_repository}/.github/workflows/terraform.yml@refs/heads/main"
+      ]
+      variable = "token.actions.githubusercontent.com:sub"
+    }
+    principals {
+      identifiers = [
+        aws_iam_openid_connect_provider.github_provider.arn
+      ]
+      type = "Federated"
+    }
+  }
+}
+
+resource "aws_iam_role" "github_platform_plan_production" {
+  assume_role_policy   = data.aws_iam_policy_document.github_platform_plan_production_trust.json
+  description          = "Terraform plan (with refresh) of production-platform: only terraform.yml on main, never pull requests; reads its state and, through its access entry, the cluster"
+  max_session_duration = 3600
+  name                 = "${var.project}-production-github-platform-plan"
+  tags = {
+    Name      = "${var.project}-production-github-platform-plan"
+    Component = "bootstrap"
+  }
+}
+
+data "aws_iam_policy_document" "github_platform_plan_production_policy_document" {
+  statement {
+    actions = [
+      "s3:ListBucket"
+    ]
+    resources = [
+      aws_s3_bucket.state_bucket.arn
+    ]
+    sid = "ListState"
+  }
+  statement {
+    actions = [
+      "s3:GetObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/production/*",
+      "${aws_s3_bucket.state_bucket.arn}/envs/production-platform/*"
+    ]
+    sid = "ReadState"
+  }
+  statement {
+    actions = [
+      "s3:PutObject",
+      "s3:DeleteObject"
+    ]
+    resources = [
+      "${aws_s3_bucket.state_bucket.arn}/envs/production-platform/*.tflock"
+    ]
+    sid = "LockFile"
+  }
+  statement {
+    actions = [
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:DescribeTable"
+    ]
+    resources = [
+      aws_dynamodb_table.state_lock_table.arn
+    ]
+    sid = "LockTable"
+  }
+  statement {
+    actions = [
+      "kms:Decrypt",
+      "kms:Encrypt",
+      "kms:GenerateDataKey",
+      "kms:DescribeKey"
+    ]
+    resources = [
+      aws_kms_key.state_key.arn
+    ]
+    sid = "StateKey"
+  }
+}
+
+resource "aws_iam_role_policy" "github_platform_plan_production_policy" {
+  name   = "platform-plan-production"
+  policy = data.aws_iam_policy_document.github_platform_plan_production_policy_document.json
+  role   = aws_iam_role.github_platform_plan_production.id
 }
 
 data "aws_iam_policy_document" "github_deploy_production_trust" {

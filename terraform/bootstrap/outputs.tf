@@ -64,6 +64,15 @@ output "github_subject_template_command" {
   description = "Run once (repository admin): makes GitHub's OIDC subject carry context, ref and workflow, which the roles' trust policies match."
 }
 
+output "github_platform_plan_role_arns" {
+  value = {
+    dev        = aws_iam_role.github_platform_plan_dev.arn
+    staging    = aws_iam_role.github_platform_plan_staging.arn
+    production = aws_iam_role.github_platform_plan_production.arn
+  }
+  description = "Role per environment for the <env>-platform plan on main (refreshes through the cluster); set this map as repository variable AWS_PLATFORM_PLAN_ROLE_ARNS."
+}
+
 output "github_deploy_role_arns" {
   value = {
     dev        = aws_iam_role.github_deploy_dev.arn

@@ -45,6 +45,10 @@ module "eks" {
   deploy_kubernetes_groups = [
     "expense-deployers",
   ]
+  platform_plan_role_arn = "arn:${data.aws_partition.context_partition.partition}:iam::${data.aws_caller_identity.context_caller.account_id}:role/expense-${var.environment}-github-platform-plan"
+  platform_plan_kubernetes_groups = [
+    "expense-platform-readers",
+  ]
   node_instance_types  = var.node_instance_types
   min_nodes            = var.min_nodes
   max_nodes            = var.max_nodes

@@ -309,3 +309,139 @@ resource "kubernetes_role_binding_v1" "deployer_monitoring_binding" {
     name      = "expense-deployers"
   }
 }
+
+resource "kubernetes_cluster_role_v1" "plan_reader_role" {
+  metadata {
+    name = "expense-platform-reader"
+  }
+  rule {
+    api_groups = [
+      ""
+    ]
+    resources = [
+      "configmaps",
+      "namespaces",
+      "serviceaccounts"
+    ]
+    verbs = [
+      "get",
+      "list",
+      "watch"
+    ]
+  }
+  rule {
+    api_groups = [
+      "rbac.authorization.k8s.io"
+    ]
+    resources = [
+      "clusterrolebindings",
+      "clusterroles",
+      "rolebindings",
+      "roles"
+    ]
+    verbs = [
+      "get",
+      "list",
+      "watch"
+    ]
+  }
+  rule {
+    api_groups = [
+      "storage.k8s.io"
+    ]
+    resources = [
+      "storageclasses"
+    ]
+    verbs = [
+      "get",
+      "list",
+      "watch"
+    ]
+  }
+}
+
+resource "kubernetes_cluster_role_binding_v1" "plan_reader_binding" {
+  metadata {
+    name = "expense-platform-reader"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = kubernetes_cluster_role_v1.plan_reader_role.metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = "expense-platform-readers"
+  }
+}
+
+resource "kubernetes_cluster_role_v1" "plan_release_reader_role" {
+  metadata {
+    name = "expense-platform-release-reader"
+  }
+  rule {
+    api_groups = [
+      ""
+    ]
+    resources = [
+      "secrets"
+    ]
+    verbs = [
+      "get",
+      "list",
+      "watch"
+    ]
+  }
+}
+
+resource "kubernetes_role_binding_v1" "plan_release_reader_binding_amazon_cloudwatch" {
+  metadata {
+    name      = "expense-platform-release-reader"
+    namespace = kubernetes_namespace_v1.namespace_logging.metadata[0].name
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = kubernetes_cluster_role_v1.plan_release_reader_role.metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = "expense-platform-readers"
+  }
+}
+
+resource "kubernetes_role_binding_v1" "plan_release_reader_binding_kube_system" {
+  metadata {
+    name      = "expense-platform-release-reader"
+    namespace = "kube-system"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = kubernetes_cluster_role_v1.plan_release_reader_role.metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = "expense-platform-readers"
+  }
+}
+
+resource "kubernetes_role_binding_v1" "plan_release_reader_binding_monitoring" {
+  metadata {
+    name      = "expense-platform-release-reader"
+    namespace = kubernetes_namespace_v1.namespace_monitoring.metadata[0].name
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = kubernetes_cluster_role_v1.plan_release_reader_role.metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = "expense-platform-readers"
+  }
+}

@@ -88,6 +88,7 @@ monthly_budget_usd = 600
 #   eks.public_access_cidrs             = []
 #   eks.deploy_namespaces               = ["expense"]
 #   eks.deploy_kubernetes_groups        = ["expense-deployers"]
+#   eks.platform_plan_kubernetes_groups = ["expense-platform-readers"]
 #   rds.engine_version                  = "8.4"
 #   rds.engine_lifecycle_support        = "open-source-rds-extended-support-disabled"
 #   rds.multi_az                        = false

@@ -308,6 +308,18 @@ resource "aws_eks_access_policy_association" "access_deploy_policy" {
   count = var.deploy_role_arn == "" ? 0 : 1
 }
 
+resource "aws_eks_access_entry" "access_platform_plan_entry" {
+  cluster_name      = aws_eks_cluster.cluster.name
+  kubernetes_groups = var.platform_plan_kubernetes_groups
+  principal_arn     = var.platform_plan_role_arn
+  tags = {
+    Name      = "${aws_eks_cluster.cluster.name}-platform-plan"
+    Component = "eks"
+  }
+  type  = "STANDARD"
+  count = var.platform_plan_role_arn == "" ? 0 : 1
+}
+
 resource "aws_vpc_security_group_egress_rule" "control_plane_node_egress_api" {
   description                  = "Nodes and pods to the Kubernetes API server"
   from_port                    = 443

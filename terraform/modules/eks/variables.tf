@@ -165,6 +165,40 @@ variable "deploy_kubernetes_groups" {
   }
 }
 
+variable "platform_plan_role_arn" {
+  type        = string
+  description = "ARN of the CI platform-plan role (from the bootstrap) that refreshes the platform root: an access entry with only the `platform_plan_kubernetes_groups`, no access policy (in-cluster RBAC grants its reads). Empty (the default) means none."
+  default     = ""
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^(arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+)?$", var.platform_plan_role_arn))
+    error_message = "platform_plan_role_arn must be an IAM role ARN or empty."
+  }
+
+  validation {
+    condition     = var.platform_plan_role_arn == "" || (!contains(var.admin_role_arns, var.platform_plan_role_arn) && var.platform_plan_role_arn != var.deploy_role_arn)
+    error_message = "platform_plan_role_arn must not also be listed in admin_role_arns or be the deploy_role_arn."
+  }
+}
+
+variable "platform_plan_kubernetes_groups" {
+  type        = list(string)
+  description = "Kubernetes groups of the platform-plan role's access entry, bound to read-only RBAC in the cluster. Needs at least one when platform_plan_role_arn is set (an entry without groups or policy grants nothing)."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for v in var.platform_plan_kubernetes_groups : can(regex("^[a-z0-9][a-z0-9.-]{0,62}$", v))])
+    error_message = "platform_plan_kubernetes_groups must contain only lower-case group names (no `system:` groups)."
+  }
+
+  validation {
+    condition     = var.platform_plan_role_arn == "" || length(var.platform_plan_kubernetes_groups) > 0
+    error_message = "platform_plan_kubernetes_groups must name at least one group when platform_plan_role_arn is set."
+  }
+}
+
 variable "node_instance_types" {
   type        = list(string)
   description = "EC2 instance types of the worker nodes, all of one size (the cluster autoscaler assumes equal capacity); the first is used on demand, all of them for spot capacity."
