@@ -136,7 +136,10 @@ describe("single-flight", () => {
   it("sends concurrent misses for the same key to MySQL once", async () => {
     const id = await add("popular");
     hooks.getCalls = 0;
-    hooks.getDelayMs = 100;
+    // Coalescing covers misses that overlap: the first query is held long enough for all 30
+    // requests to reach the server even on a loaded 2-core machine (at 100 ms, a late request
+    // sometimes arrived after the first flight had finished and rightly started a second one).
+    hooks.getDelayMs = 1_000;
     try {
       const answers = await Promise.all(
         Array.from({ length: 30 }, () =>
@@ -151,7 +154,13 @@ describe("single-flight", () => {
 
     hooks.listCalls = 0;
     await add("invalidate the list");
-    await Promise.all(Array.from({ length: 30 }, () => list()));
+    // Held the same way, for the same reason.
+    hooks.holdList = new Promise((resolve) => setTimeout(resolve, 1_000));
+    try {
+      await Promise.all(Array.from({ length: 30 }, () => list()));
+    } finally {
+      hooks.holdList = undefined;
+    }
     expect(hooks.listCalls).toBe(1);
   });
 });
