@@ -11,6 +11,7 @@ import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { passwordProvider } from "../../src/auth/credentials.js";
 import { APP_ACCESS_STRING } from "../../src/cache/acl.js";
+import { connectionOptions } from "../../src/db/client.js";
 import { runMigrations } from "../../src/db/migrate.js";
 import { grantAppUser, provisionUsers, type ProvisionOptions } from "../../src/db/provision.js";
 import {
@@ -35,7 +36,8 @@ let options: ProvisionOptions;
 beforeAll(async () => {
   db = await createTestDatabase(inject("testDatabaseUrl"), { migrate: false });
   const root = databaseConfig(inject("testDatabaseUrl"), db.name);
-  master = await mysql.createConnection({ ...root, multipleStatements: false });
+  // mysql2 options from the API's own mapping (a DatabaseConfig has fields mysql2 does not know).
+  master = await mysql.createConnection({ ...connectionOptions(root), multipleStatements: false });
   options = {
     database: db.name,
     appUser: APP,
@@ -55,7 +57,11 @@ afterAll(async () => {
 
 /** A connection to the test database as `user`. */
 const connectAs = (user: string, password: string) =>
-  mysql.createConnection({ ...databaseConfig(inject("testDatabaseUrl"), db.name), user, password });
+  mysql.createConnection({
+    ...connectionOptions(databaseConfig(inject("testDatabaseUrl"), db.name)),
+    user,
+    password,
+  });
 
 describe("provisioned MySQL users", () => {
   it("are created idempotently; migrations run as the migration user; the app user gets its table", async () => {
