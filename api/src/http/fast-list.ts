@@ -17,7 +17,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TransactionCache } from "../cache/index.js";
 import { describeError, type Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { allowedOrigins, appendCorsHeaders } from "./cors.js";
 import { errorAnswer } from "./errors.js";
+import { incomingHeader } from "./headers.js";
 import { accessLineWriter } from "./access-line.js";
 import { pickRequestId } from "./observe.js";
 
@@ -66,12 +68,6 @@ function acceptedHost(host: string | undefined): boolean {
   }
 }
 
-/** A request header as Fetch would read it (repeated ones comma-joined). */
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-}
-
 /** Builds the fast path of `GET /transaction` (and `/transaction/`, as Hono matches it too). */
 export function fastList({
   cache,
@@ -82,7 +78,7 @@ export function fastList({
 }: FastListDeps): NodeFastPath {
   // The access line of observe.ts, byte for byte, from a template (see access-line.ts).
   const logRequest = accessLineWriter(logger, "GET", ROUTE);
-  const allowed = corsOrigin === "*" ? undefined : new Set(corsOrigin);
+  const allowed = allowedOrigins(corsOrigin);
   const observeHit = metrics.requestObserver("GET", ROUTE, 200, "hit");
   const observeMiss = metrics.requestObserver("GET", ROUTE, 200, "miss");
   const hosts = new Set<string>();
@@ -98,14 +94,7 @@ export function fastList({
   ): string[] => {
     const headers = ["X-Request-Id", requestId];
     if (correlated) headers.push("X-Correlation-Id", requestId);
-    if (!allowed) {
-      headers.push("Access-Control-Allow-Origin", "*");
-    } else {
-      const origin = header(req, "origin");
-      if (origin && allowed.has(origin)) headers.push("Access-Control-Allow-Origin", origin);
-      headers.push("Vary", "Origin");
-    }
-    headers.push("Access-Control-Expose-Headers", "X-Request-Id");
+    appendCorsHeaders(headers, allowed, allowed ? incomingHeader(req, "origin") : undefined);
     return headers;
   };
 
@@ -120,8 +109,8 @@ export function fastList({
       hosts.add(host!);
     }
     const started = performance.now();
-    const correlationId = header(req, "x-correlation-id");
-    const requestId = pickRequestId(header(req, "x-request-id"), correlationId);
+    const correlationId = incomingHeader(req, "x-correlation-id");
+    const requestId = pickRequestId(incomingHeader(req, "x-request-id"), correlationId);
     cache
       .readList(loadList)
       .then(

@@ -7,15 +7,23 @@
  * Node's response, which `writeHead` merges with the handler's; under `app.request()` (no Node
  * objects) they fall back to Hono's.
  */
+import type { IncomingMessage } from "node:http";
 import type { Context } from "hono";
 import type { AppEnv } from "./env.js";
+
+/** A header of Node's request by lower-case name; repeated ones comma-joined, as in Fetch. */
+export function incomingHeader(
+  incoming: IncomingMessage,
+  name: Lowercase<string>,
+): string | undefined {
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
 
 /** A request header by lower-case name; repeated headers read as one comma-joined value, as in Fetch. */
 export function requestHeader(c: Context<AppEnv>, name: Lowercase<string>): string | undefined {
   const incoming = c.env?.incoming;
-  if (!incoming) return c.req.header(name);
-  const value = incoming.headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
+  return incoming ? incomingHeader(incoming, name) : c.req.header(name);
 }
 
 /** Sets a response header before the handler answers; the handler's own headers take precedence. */
